@@ -1,0 +1,43 @@
+# Two commands matter: `make demo` (the main job on the bundled demo) and
+# `make test` (the whole suite). Both create the environment when needed.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test build validate serve bench system-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## demo: create the environment, start the demo stack, build, run the local checks, stamp the pages, stop
+demo: $(STAMP)
+	$(VENV)/bin/runbooks demo $(if $(FAIL),--fail $(FAIL))
+
+## test: the whole test suite (installs Chromium when it is missing)
+test: $(STAMP) system-deps
+	$(PY) -m pytest
+
+## system-deps: Debian packages the tests drive for real
+system-deps:
+	@bash scripts/system-deps.sh
+
+build: $(STAMP)
+	$(VENV)/bin/runbooks build
+
+validate: $(STAMP)
+	$(VENV)/bin/runbooks validate
+
+## serve: browse the built site on http://127.0.0.1:8000 (optional, after make demo)
+serve:
+	$(PYTHON) -m http.server --bind 127.0.0.1 --directory site 8000
+
+## bench: run-checks against a loopback server at N = 200, 500, 1000
+bench: $(STAMP)
+	$(PY) bench/bench.py
+
+clean:
+	rm -rf site .runbooks .demo

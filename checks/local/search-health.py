@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+# Generated from runbooks/search-health.yaml (mode: local) by `runbooks build`.
+# DO NOT EDIT: edit runbooks/search-health.yaml and run `runbooks build`.
+# `runbooks build --check` fails while this file is stale.
+"""Checks of runbook 'search-health' in mode 'local'.
+
+Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
+| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
+3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+"""
+
+import os
+import sys
+
+RUNBOOK = "search-health"
+MODE = "local"
+CHECKS = [{'id': 'health',
+  'title': 'Health endpoint reports ok',
+  'kind': 'http',
+  'timeout': 5.0,
+  'severity': 'critical',
+  'source': 'runbooks/search-health.yaml:62',
+  'http': {'url': 'http://127.0.0.1:18102/health',
+           'status': [200],
+           'json': {'status': 'ok'},
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'status',
+  'title': 'Status endpoint reports operational',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/search-health.yaml:69',
+  'http': {'url': 'http://127.0.0.1:18102/status',
+           'status': [200],
+           'json': {'status': 'operational'},
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'metrics',
+  'title': 'Metrics endpoint serves Prometheus text',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/search-health.yaml:75',
+  'http': {'url': 'http://127.0.0.1:18102/metrics',
+           'status': [200],
+           'body_regex': ['(?m)^http_requests_total'],
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'json': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'latency',
+  'title': 'Health answers within the search SLO (100 ms)',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'warning',
+  'source': 'runbooks/search-health.yaml:81',
+  'http': {'url': 'http://127.0.0.1:18102/health',
+           'latency_ms': {'warn': 100.0, 'crit': 500.0},
+           'method': 'GET',
+           'headers': {},
+           'status': None,
+           'body_contains': None,
+           'body_regex': None,
+           'json': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'cache',
+  'title': 'Cache port accepts connections',
+  'kind': 'tcp',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/search-health.yaml:87',
+  'tcp': {'host': '127.0.0.1', 'port': 18202, 'latency_ms': None}}]
+
+
+def _main() -> int:
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, root)
+    try:
+        from generator.script import main
+    except ImportError as exc:
+        venv = os.path.join(root, ".venv")
+        python = os.path.join(venv, "bin", "python")
+        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
+            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
+        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
+        return 3
+    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

@@ -1,0 +1,1 @@
+"""Bundled demo stack: local stand-ins for the systems the runbooks describe."""

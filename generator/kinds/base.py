@@ -1,0 +1,87 @@
+"""What every check kind shares: the probe context and the assertion judge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..results import Outcome, State
+from ..schema import Obj, format_duration
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["Kind", "ProbeContext", "Judge", "HttpClients"]
+
+
+class HttpClients(Protocol):
+    def lease(self, verify: Any) -> Any: ...
+
+
+@dataclass
+class ProbeContext:
+    """What a probe may use: the project root (relative paths) and HTTP clients."""
+
+    root: Path
+    http: HttpClients | None = None
+
+
+class Kind(Protocol):
+    """A check kind module: see generator/kinds/http.py for a full example."""
+
+    NAME: str
+    SCHEMA: Obj
+    ASSERTIONS: tuple[str, ...]
+    DOC: str
+
+    def describe(self, params: dict[str, Any]) -> str: ...
+
+    async def probe(self, params: dict[str, Any], ctx: ProbeContext) -> Outcome: ...
+
+
+@dataclass
+class Judge:
+    """Collects assertion verdicts and threshold crossings into one Outcome."""
+
+    failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    perfdata: list[str] = field(default_factory=list)
+    metrics: dict[str, float] = field(default_factory=dict)
+
+    def expect(self, ok: bool, what: str, expected: Any, actual: Any) -> bool:
+        if not ok:
+            self.failures.append(f"{what}: expected {expected}, got {actual}")
+        return ok
+
+    def threshold(self, label: str, value: float, limits: dict[str, Any] | None, unit: str = "",
+                  *, durations: bool = False) -> None:
+        """Compare a higher-is-worse value with ``{warn, crit}``."""
+        show = format_duration if durations else (lambda v: f"{v:g}{unit}")
+        limits = limits or {}
+        self.metrics[f"{label}_{_perf_unit(unit, durations) or 'value'}".replace("%", "percent")] = value
+        warn, crit = limits.get("warn"), limits.get("crit")
+        self.perfdata.append(f"{label}={value:g}{_perf_unit(unit, durations)};{_g(warn)};{_g(crit)}")
+        if crit is not None and value > crit:
+            self.failures.append(f"{label} {show(value)} > crit {show(crit)}")
+        elif warn is not None and value > warn:
+            self.warnings.append(f"{label} {show(value)} > warn {show(warn)}")
+
+    def outcome(self, observed: str, evidence: str = "") -> Outcome:
+        if self.failures:
+            return Outcome(State.CRITICAL, "; ".join(self.failures), "assertion", observed, evidence, self.perfdata,
+                           self.metrics)
+        if self.warnings:
+            return Outcome(State.WARNING, "; ".join(self.warnings), "assertion", observed, evidence, self.perfdata,
+                           self.metrics)
+        return Outcome(State.OK, observed, "", observed, "", self.perfdata, self.metrics)
+
+
+def _g(value: Any) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _perf_unit(unit: str, durations: bool) -> str:
+    if durations:
+        return "s"
+    return {"ms": "ms", "%": "%", "B": "B"}.get(unit.strip(), "")

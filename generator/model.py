@@ -1,0 +1,373 @@
+"""The runbook format: its schema (the single definition) and the typed model.
+
+``load_catalog(root)`` reads ``runbooks/_project.yaml`` and every
+``runbooks/<id>.yaml``, validates them, renders every mode's variables, and
+returns a ``Catalog``, or raises ``ConfigError`` listing every problem.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .errors import ConfigError, Diagnostic
+from .kinds import KINDS
+from .schema import (INVALID, SAFE_ID, SAFE_ID_HINT, Choice, Ctx, Duration, KeyedMap, ListOf, MapOf, ModeList,
+                     ModeValue, Obj, Option, PerMode, Str, describe, resolve)
+from .yamlload import Document, PathKey, format_path, load_file
+
+__all__ = ["PROJECT_FILE", "PROJECT_SCHEMA", "RUNBOOK_SCHEMA", "CHECK_FIELDS", "Mode", "Project", "CheckSpec",
+           "RunbookView", "Runbook", "Catalog", "load_catalog", "DEFAULT_TIMEOUT"]
+
+PROJECT_FILE = "_project.yaml"
+DEFAULT_TIMEOUT = 10.0
+MODE_IDS = ("local", "hybrid", "aws")
+
+_VARS = MapOf(PerMode(Option()), "Variables: a plain value, or a map from mode to value.",
+              default={}, example={"api_url": {"local": "http://127.0.0.1:8080", "aws": "https://api.example.com"}})
+_MODE_VARS = MapOf(Option(), "Variables for this mode, used as {{ name }}.", default={})
+
+PROJECT_SCHEMA = Obj({
+    "title": Str("Site title.", required=True, example="Operations runbooks"),
+    "description": Str("One paragraph shown on the home page.", default=""),
+    "modes": KeyedMap(Obj({
+        "title": Str("Name shown in the mode switcher.", required=True, example="Local"),
+        "description": Str("What this deployment mode is.", required=True),
+        "vars": _MODE_VARS,
+    }), "Deployment modes, keyed by id: local, hybrid and aws.", required=True),
+    "contacts": KeyedMap(Obj({
+        "name": Str("Person or team.", required=True),
+        "role": Str("What they do in an incident.", default=""),
+        "email": Str(default=""),
+        "phone": Str(default=""),
+        "chat": Str("Chat channel or handle.", default=""),
+    }), "People and teams to call, keyed by id.", default={}),
+    "escalation": ListOf(Obj({
+        "level": Str("Name of the level.", required=True, example="First line"),
+        "contact": Str("A contact id.", required=True, example="sre-oncall"),
+        "after": Duration("Escalate to this level when unresolved after this long.", default=0.0, example="15m"),
+    }), "The escalation chain, first line first.", default=[]),
+    "severities": KeyedMap(Obj({
+        "title": Str("Short name.", required=True, example="Critical"),
+        "description": Str("When to use it.", default=""),
+        "response": Duration("Time to first response.", required=True, example="15m"),
+        "resolution": Duration("Target time to resolution.", example="1h"),
+    }), "Severity levels P1-P4.", required=True, id_pattern=re.compile(r"^P[1-9]$")),
+})
+
+CHECK_FIELDS: dict[str, Option] = {
+    "id": Str("Check id, unique in the runbook; a safe file name.", required=True, pattern=SAFE_ID, hint=SAFE_ID_HINT),
+    "title": Str("What the check proves, in words.", required=True),
+    "modes": ModeList("Modes the check applies to (default: the runbook's modes).", example=["local", "hybrid"]),
+    "timeout": Duration("Time limit for one probe (default 10s, or run-checks --timeout).", example="5s"),
+    "severity": Choice(["critical", "warning"], "critical: a failure is CRITICAL; warning: failures are capped at WARNING.",
+                       default="critical"),
+}
+
+_STEP = Obj({
+    "text": Str("What to do, in markdown.", required=True),
+    "run": PerMode(Str(), "A command to copy: one string, or a map from mode to command. Shown, never executed."),
+    "check": Str("Id of a check in this runbook whose latest result is shown beside the step."),
+    "modes": ModeList("Modes the step applies to."),
+})
+
+RUNBOOK_SCHEMA = Obj({
+    "title": Str("Runbook title.", required=True),
+    "summary": Str("One or two sentences: when to use this runbook.", required=True),
+    "owner": Str("Owning team or person.", default=""),
+    "severity": Str("Default incident severity (a key of severities in _project.yaml).", example="P2"),
+    "tags": ListOf(Str(), "Free-form tags; run-checks --tag selects by them.", default=[]),
+    "alerts": ListOf(Str(), "Names of the alerts this runbook answers.", default=[]),
+    "modes": ModeList("Modes this runbook applies to (default: every mode)."),
+    "vars": _VARS,
+    "sections": ListOf(Obj({
+        "title": Str("Section heading.", required=True),
+        "body": Str("Markdown text.", default=""),
+        "steps": ListOf(_STEP, "Numbered steps.", default=[]),
+        "modes": ModeList("Modes the section applies to."),
+    }), "The runbook's sections, in order.", default=[]),
+    "checklist": ListOf(Obj({
+        "group": Str("Group name.", required=True),
+        "items": ListOf(Str(), "Items to tick.", required=True),
+    }), "The checklist, as groups of items.", default=[]),
+    "checks": ListOf(Option(), "Checks: id, title, options, and exactly one kind block.", default=[]),
+})
+
+
+@dataclass
+class Mode:
+    id: str
+    title: str
+    description: str
+    vars: dict[str, Any]
+
+
+@dataclass
+class Project:
+    title: str
+    description: str
+    modes: dict[str, Mode]
+    contacts: dict[str, dict[str, Any]]
+    escalation: list[dict[str, Any]]
+    severities: dict[str, dict[str, Any]]
+
+
+@dataclass
+class CheckSpec:
+    """One check made concrete for one mode: everything a probe needs."""
+
+    runbook: str
+    id: str
+    title: str
+    kind: str
+    params: dict[str, Any]
+    timeout: float | None = None
+    severity: str = "critical"
+    applies: bool = True
+    source: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.runbook}/{self.id}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "kind": self.kind, "timeout": self.timeout,
+                "severity": self.severity, "source": self.source, self.kind: self.params}
+
+    @classmethod
+    def from_dict(cls, runbook: str, data: Mapping[str, Any]) -> "CheckSpec":
+        return cls(runbook, data["id"], data["title"], data["kind"], dict(data[data["kind"]]),
+                   data.get("timeout"), data.get("severity", "critical"), True, data.get("source", ""))
+
+
+@dataclass
+class RunbookView:
+    """A runbook rendered for one mode: only that mode's steps, commands and values."""
+
+    id: str
+    mode: str
+    title: str
+    summary: str
+    owner: str
+    severity: str | None
+    tags: list[str]
+    alerts: list[str]
+    sections: list[dict[str, Any]]
+    checklist: list[dict[str, Any]]
+    checks: list[CheckSpec]
+
+    @property
+    def active_checks(self) -> list[CheckSpec]:
+        return [c for c in self.checks if c.applies]
+
+
+@dataclass
+class Runbook:
+    id: str
+    source: str
+    modes: list[str]
+    data: dict[str, Any]
+    views: dict[str, RunbookView] = field(default_factory=dict)
+
+
+@dataclass
+class Catalog:
+    root: Path
+    project: Project
+    runbooks: dict[str, Runbook]
+
+    def view(self, runbook_id: str, mode: str) -> RunbookView | None:
+        return self.runbooks[runbook_id].views.get(mode)
+
+    def views(self, mode: str) -> list[RunbookView]:
+        return [rb.views[mode] for rb in self.runbooks.values() if mode in rb.views]
+
+
+def load_catalog(root: Path, *, only: Iterable[str] | None = None) -> Catalog:
+    """Validate the project under ``root``; raise ConfigError with every problem."""
+    directory = root / "runbooks"
+    diagnostics: list[Diagnostic] = []
+    project_path = directory / PROJECT_FILE
+    if not project_path.is_file():
+        raise ConfigError([Diagnostic(_display(project_path, root), 1, 1, "project file is missing")])
+    project, ctx = _load_project(project_path, root)
+    diagnostics += ctx.diagnostics
+    runbooks: dict[str, Runbook] = {}
+    wanted = set(only) if only is not None else None
+    for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
+        if path.name == PROJECT_FILE or (wanted is not None and path.stem not in wanted):
+            continue
+        runbook, problems = _load_runbook(path, root, project)
+        diagnostics += problems
+        if runbook is not None:
+            runbooks[runbook.id] = runbook
+    if diagnostics:
+        raise ConfigError(diagnostics)
+    assert project is not None
+    return Catalog(root, project, runbooks)
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _load_document(path: Path, root: Path) -> tuple[Document, Ctx]:
+    doc = load_file(path, _display(path, root))
+    ctx = Ctx(doc)
+    for (line, col), message in doc.problems:
+        ctx.diagnostics.append(Diagnostic(doc.path, line, col, message))
+    return doc, ctx
+
+
+def _load_project(path: Path, root: Path) -> tuple[Project | None, Ctx]:
+    doc, ctx = _load_document(path, root)
+    if doc.fatal:
+        return None, ctx
+    data = PROJECT_SCHEMA.validate(doc.data if doc.data is not None else {}, (), ctx)
+    if data is INVALID:
+        return None, ctx
+    modes = data["modes"] if data["modes"] is not INVALID else {}
+    for missing in [m for m in MODE_IDS if m not in modes] if modes else []:
+        ctx.error(("modes",), f"missing mode '{missing}'; the modes are {', '.join(MODE_IDS)}")
+    contacts = data["contacts"] if data["contacts"] is not INVALID else {}
+    for index, level in enumerate(data["escalation"] if isinstance(data["escalation"], list) else []):
+        if isinstance(level, dict) and level.get("contact") not in (None, INVALID) and level["contact"] not in contacts:
+            ctx.error(("escalation", index, "contact"), f"unknown contact {describe(level['contact'])}; "
+                      f"contacts: {', '.join(contacts) or '(none)'}")
+    if ctx.diagnostics:
+        return None, ctx
+    return Project(data["title"], data["description"],
+                   {mid: Mode(mid, m["title"], m["description"], m["vars"]) for mid, m in modes.items()},
+                   contacts, data["escalation"], data["severities"]), ctx
+
+
+def _load_runbook(path: Path, root: Path, project: Project | None) -> tuple[Runbook | None, list[Diagnostic]]:
+    doc, ctx = _load_document(path, root)
+    if not SAFE_ID.match(path.stem):
+        ctx.error((), f"runbook id '{path.stem}' (the file name) {SAFE_ID_HINT}")
+    if doc.fatal or project is None:
+        return None, ctx.diagnostics
+    ctx.modes = list(project.modes)
+    data = RUNBOOK_SCHEMA.validate(doc.data if doc.data is not None else {}, (), ctx)
+    if data is INVALID:
+        return None, ctx.diagnostics
+    checks = [_validate_check(raw, ("checks", i), ctx) for i, raw in enumerate(data["checks"] or [])]
+    data["checks"] = checks
+    _cross_check(data, doc.data.get("checks") if isinstance(doc.data, dict) else None, project, ctx)
+    if any(c is INVALID for c in checks) or ctx.diagnostics:
+        return None, ctx.diagnostics
+    runbook = Runbook(path.stem, doc.path, data["modes"] or list(project.modes), data)
+    for mode in runbook.modes:
+        runbook.views[mode] = _render_view(runbook, project.modes[mode], ctx)
+    return (runbook if not ctx.diagnostics else None), ctx.diagnostics
+
+
+def _validate_check(raw: Any, path: PathKey, ctx: Ctx) -> dict[str, Any] | Any:
+    if not isinstance(raw, dict):
+        ctx.error(path, f"expected a check (a mapping with id, title and one kind), got {describe(raw)}")
+        return INVALID
+    common = {k: v for k, v in raw.items() if k in CHECK_FIELDS}
+    blocks = {k: v for k, v in raw.items() if k not in CHECK_FIELDS}
+    out = Obj(CHECK_FIELDS).validate(common, path, ctx)
+    kinds = [k for k in blocks if k in KINDS]
+    for key in blocks:
+        if key not in KINDS:
+            what = "check kind" if isinstance(blocks[key], dict) else "key"
+            ctx.error(path, f"unknown {what} '{key}'; expected one of: {', '.join(KINDS)}"
+                      + ("" if what == "check kind" else f", {', '.join(CHECK_FIELDS)}"), at=path + (key,))
+    if len(kinds) != 1:
+        if not kinds and len(blocks) == 0:
+            ctx.error(path, f"no check kind; add exactly one of: {', '.join(KINDS)}")
+        elif len(kinds) > 1:
+            ctx.error(path, f"more than one check kind ({', '.join(kinds)}); a check has exactly one",
+                      at=path + (kinds[1],))
+        return INVALID
+    kind = kinds[0]
+    module = KINDS[kind]
+    params = module.SCHEMA.validate(blocks[kind], path + (kind,), ctx)
+    if isinstance(blocks[kind], dict) and module.ASSERTIONS and not any(k in blocks[kind] for k in module.ASSERTIONS):
+        ctx.error(path + (kind,), f"no assertion; add at least one of: {', '.join(module.ASSERTIONS)}")
+    if out is INVALID or params is INVALID:
+        return INVALID
+    return {**out, "kind": kind, "params": params}
+
+
+def _cross_check(data: dict[str, Any], raw_checks: Any, project: Project, ctx: Ctx) -> None:
+    """Rules that span fields: unique ids, step → check references, severity."""
+    ids: dict[str, int] = {}
+    for index, check in enumerate(raw_checks if isinstance(raw_checks, list) else []):
+        check_id = check.get("id") if isinstance(check, dict) else None
+        if not isinstance(check_id, str):
+            continue
+        if check_id in ids:
+            ctx.error(("checks", index, "id"), f"duplicate check id '{check_id}' (first at checks[{ids[check_id]}])")
+        ids.setdefault(check_id, index)
+    for s_index, section in enumerate(data["sections"] or []):
+        for t_index, step in enumerate(section["steps"] if section is not INVALID and section["steps"] else []):
+            ref = step["check"] if step is not INVALID else None
+            if isinstance(ref, str) and ref not in ids:
+                ctx.error(("sections", s_index, "steps", t_index, "check"),
+                          f"unknown check '{ref}'; checks in this runbook: {', '.join(ids) or '(none)'}")
+    severity = data["severity"]
+    if isinstance(severity, str) and severity not in project.severities:
+        ctx.error(("severity",), f"unknown severity '{severity}'; expected one of: {', '.join(project.severities)}")
+
+
+def _render_view(runbook: Runbook, mode: Mode, ctx: Ctx) -> RunbookView:
+    def report(path: PathKey, message: str) -> None:
+        ctx.error(path, f"{message} in mode '{mode.id}'")
+
+    data = runbook.data
+    variables = _variables(data["vars"], mode, report)
+    fill = lambda value: resolve(value, variables, report)  # noqa: E731
+    sections = [_render_section(s, mode.id, fill) for s in data["sections"] if _applies(s.get("modes"), mode.id)]
+    checks = [_check_spec(runbook.id, c, i, mode.id, fill, ctx) for i, c in enumerate(data["checks"])]
+    if ctx.diagnostics:
+        return RunbookView(runbook.id, mode.id, "", "", "", None, [], [], [], [], [])
+    return RunbookView(runbook.id, mode.id, fill(data["title"]), fill(data["summary"]), data["owner"], data["severity"],
+                       data["tags"], data["alerts"], sections,
+                       [{"group": fill(g["group"]), "items": fill(g["items"])} for g in data["checklist"]], checks)
+
+
+def _variables(runbook_vars: dict[str, ModeValue], mode: Mode, report: Any) -> dict[str, Any]:
+    """Project mode vars, then runbook vars (which may use the former), then ``mode``."""
+    variables: dict[str, Any] = {"mode": mode.id}
+    for name, value in mode.vars.items():
+        variables[name] = resolve(value, variables, lambda p, m: report(("modes", mode.id, "vars", name), m))
+    for name, value in runbook_vars.items():
+        if isinstance(value, ModeValue) and (mode.id in value.by_mode or not value.by_mode):
+            variables[name] = resolve(value.get(mode.id), variables, report)
+    variables["mode"] = mode.id
+    return variables
+
+
+def _applies(modes: list[str] | None, mode: str) -> bool:
+    return modes is None or mode in modes
+
+
+def _render_section(section: dict[str, Any], mode: str, fill: Any) -> dict[str, Any]:
+    steps = []
+    for step in section["steps"]:
+        if not _applies(step.get("modes"), mode):
+            continue
+        run = step["run"].get(mode) if isinstance(step["run"], ModeValue) else None
+        steps.append({"text": fill(step["text"]), "run": fill(run) if run is not None else None, "check": step["check"]})
+    return {"title": fill(section["title"]), "body": fill(section["body"]), "steps": steps}
+
+
+def _check_spec(runbook: str, check: dict[str, Any], index: int, mode: str, fill: Any, ctx: Ctx) -> CheckSpec:
+    applies = _applies(check["modes"], mode)
+    params = fill(check["params"]) if applies else check["params"]
+    line, _ = ctx.doc.loc(("checks", index))
+    title = fill(check["title"]) if applies else getattr(check["title"], "source", check["title"])
+    return CheckSpec(runbook, check["id"], title, check["kind"], params,
+                     check["timeout"], check["severity"], applies, f"{ctx.doc.path}:{line}")
+
+
+def check_path(index: int) -> str:
+    return format_path(("checks", index))

@@ -1,0 +1,99 @@
+"""Results: states, outcomes of one probe, and results of one check run.
+
+A probe that could not run (bad input at run time) is UNKNOWN; a probe that
+ran and saw something wrong is WARNING or CRITICAL with a classified reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any, Iterable
+
+__all__ = ["State", "REASONS", "Outcome", "Result", "worst", "EVIDENCE_LIMIT", "bounded"]
+
+REASONS = ("timeout", "connect", "dns", "tls", "assertion", "error")
+EVIDENCE_LIMIT = 2048
+
+
+class State(str, Enum):
+    OK = "OK"
+    WARNING = "WARNING"
+    CRITICAL = "CRITICAL"
+    UNKNOWN = "UNKNOWN"
+    SKIPPED = "SKIPPED"
+
+    @property
+    def exit_code(self) -> int:
+        """Nagios plugin exit code (SKIPPED counts as OK)."""
+        return {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3, "SKIPPED": 0}[self.value]
+
+    @property
+    def rank(self) -> int:
+        """Badness, as monitoring-plugins' max_state_alt: CRITICAL > UNKNOWN > WARNING > OK."""
+        return {"SKIPPED": 0, "OK": 1, "WARNING": 2, "UNKNOWN": 3, "CRITICAL": 4}[self.value]
+
+
+def worst(states: Iterable[State]) -> State:
+    return max(states, key=lambda s: s.rank, default=State.OK)
+
+
+def bounded(text: str, limit: int = EVIDENCE_LIMIT) -> str:
+    """Keep evidence small: pages and JSON never carry more than ``limit`` chars."""
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n… ({len(text) - limit} more characters cut)"
+
+
+@dataclass
+class Outcome:
+    """What one probe judged."""
+
+    state: State
+    summary: str
+    reason: str = ""
+    observed: str = ""
+    evidence: str = ""
+    perfdata: list[str] = field(default_factory=list)
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Result:
+    """One check, in one mode, at one time."""
+
+    mode: str
+    runbook: str
+    check: str
+    title: str
+    kind: str
+    state: State
+    summary: str
+    reason: str = ""
+    observed: str = ""
+    evidence: str = ""
+    perfdata: list[str] = field(default_factory=list)
+    metrics: dict[str, float] = field(default_factory=dict)
+    duration_ms: float = 0.0
+    started_at: str = ""
+    target: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.runbook}/{self.check}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["state"] = self.state.value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Result":
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known["state"] = State(known["state"])
+        return cls(**known)
+
+    def nagios_line(self) -> str:
+        """``STATE - title: summary | perfdata``, as a Nagios plugin prints it."""
+        text = f"{self.state.value} - {self.check}: {self.summary}"
+        return f"{text} | {' '.join(self.perfdata)}" if self.perfdata else text

@@ -1,0 +1,128 @@
+"""Write results into built pages, without a rebuild.
+
+Pages carry slots: ``<!--rb:KIND:ARG-->…<!--/rb-->``. Stamping re-renders the
+inside of every slot from a ResultsIndex, so stamping twice gives the same
+page (idempotent), and the build renders slots with this same function.
+Files are replaced atomically; escaped text cannot contain ``<!--``, so a
+probe's output can never forge or close a slot.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from .fsutil import write_atomic
+from .results import Result, State, worst
+from .store import ResultsIndex, load_index
+
+if TYPE_CHECKING:
+    from .model import Catalog
+
+__all__ = ["SLOT", "slot", "stamp_html", "stamp_site", "runbook_state", "filtered_index"]
+
+SLOT = re.compile(r"<!--rb:(?P<kind>[a-z]+):(?P<arg>[^<>]*?)-->(?P<body>.*?)<!--/rb-->", re.S)
+_ORDER = ("CRITICAL", "UNKNOWN", "WARNING", "OK", "SKIPPED")
+
+
+def slot(kind: str, arg: str) -> str:
+    """An empty slot, as page templates write it."""
+    return f"<!--rb:{kind}:{arg}--><!--/rb-->"
+
+
+@lru_cache(maxsize=1)
+def _macros() -> Any:
+    from .render import environment
+
+    return environment().get_template("partials/results.html").module
+
+
+def _split(arg: str) -> tuple[str, str]:
+    mode, _, key = arg.partition("/")
+    return mode, key
+
+
+def runbook_state(results: list[Result | None]) -> tuple[str, list[tuple[str, int]]]:
+    """Worst state of a runbook's checks (NOTRUN when none ran) and counts by state."""
+    ran = [r for r in results if r is not None]
+    counts = [(name, sum(1 for r in ran if r.state.value == name)) for name in _ORDER]
+    missing = len(results) - len(ran)
+    counts.append(("NOTRUN", missing))
+    judged = [r.state for r in ran if r.state is not State.SKIPPED]
+    if not judged:
+        return "NOTRUN" if missing or not ran else "SKIPPED", counts
+    return worst(judged).value, counts
+
+
+def _render_check(arg: str, index: ResultsIndex) -> str:
+    return str(_macros().check_cell(index.get(*_split(arg))))
+
+
+def _render_badge(arg: str, index: ResultsIndex) -> str:
+    return str(_macros().check_badge(index.get(*_split(arg))))
+
+
+def _render_runbook(arg: str, index: ResultsIndex) -> str:
+    target, _, ids = arg.partition(":")
+    mode, runbook = _split(target)
+    results = [index.get(mode, f"{runbook}/{check}") for check in ids.split(",") if check]
+    state, counts = runbook_state(results)
+    return str(_macros().aggregate(state, counts, len(results)))
+
+
+def _render_summary(arg: str, index: ResultsIndex) -> str:
+    results: list[Result | None] = list(index.for_mode(arg).values())
+    state, counts = runbook_state(results)
+    return str(_macros().aggregate(state, counts, len(results)))
+
+
+def _render_lastrun(arg: str, index: ResultsIndex) -> str:
+    return str(_macros().last_run(index.runs.get(arg)))
+
+
+RENDERERS: dict[str, Callable[[str, ResultsIndex], str]] = {
+    "check": _render_check,
+    "badge": _render_badge,
+    "runbook": _render_runbook,
+    "summary": _render_summary,
+    "lastrun": _render_lastrun,
+}
+
+
+def stamp_html(html: str, index: ResultsIndex) -> str:
+    def fill(match: re.Match[str]) -> str:
+        render = RENDERERS.get(match["kind"])
+        if render is None:
+            return match.group(0)
+        return f"<!--rb:{match['kind']}:{match['arg']}-->{render(match['arg'], index)}<!--/rb-->"
+
+    return SLOT.sub(fill, html)
+
+
+def stamp_site(site_dir: Path, index: ResultsIndex, modes: list[str]) -> list[Path]:
+    """Stamp every built page of ``modes`` (and the home page); return the files changed."""
+    changed = []
+    pages = [site_dir / "index.html"] + [p for mode in modes for p in sorted((site_dir / mode).rglob("*.html"))]
+    for page in pages:
+        try:
+            html = page.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            continue
+        if "<!--rb:" not in html:
+            continue
+        stamped = stamp_html(html, index)
+        if stamped != html:
+            write_atomic(page, stamped)
+            changed.append(page)
+    return changed
+
+
+def filtered_index(catalog: "Catalog") -> ResultsIndex:
+    """Stored results, limited to checks that exist now, so removed checks vanish."""
+    index = load_index(catalog.root, catalog.project.modes)
+    for mode in catalog.project.modes:
+        keep = {c.key for v in catalog.views(mode) for c in v.active_checks}
+        index.results[mode] = {k: r for k, r in index.for_mode(mode).items() if k in keep}
+    return index

@@ -1,0 +1,257 @@
+"""Tests for the bundled demo stack, run against the real ports."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tarfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.demo.stack import (
+    SERVICES,
+    TCP_SERVICES,
+    parse_fail_ids,
+    set_failed,
+    start_stack,
+    stop_stack,
+)
+
+HOST = "127.0.0.1"
+SAMPLE = re.compile(
+    r"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*=\"[^\"]*\""
+    r"(,[a-zA-Z_][a-zA-Z0-9_]*=\"[^\"]*\")*\})? (-?[0-9.]+(e[+-]?[0-9]+)?|[+-]Inf|NaN)$"
+)
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A running stack (platform failed from the start) and its root dir."""
+    path = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("DEMO_FAIL", raising=False)
+        proc = start_stack(path, fail=["platform"])
+    try:
+        yield path
+    finally:
+        assert stop_stack(proc) == 0
+        assert not (path / ".demo" / "stack.pid").exists()
+
+
+def get(port: int, path: str) -> tuple[int, str, bytes]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=5)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        return resp.status, resp.getheader("Content-Type", ""), resp.read()
+    finally:
+        conn.close()
+
+
+def get_json(port: int, path: str) -> tuple[int, dict]:
+    status, ctype, body = get(port, path)
+    assert ctype.startswith("application/json")
+    return status, json.loads(body)
+
+
+def parse_metrics(text: str) -> dict[str, float]:
+    samples: dict[str, float] = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        assert SAMPLE.match(line), line
+        series, value = line.rsplit(" ", 1)
+        samples[series] = float(value)
+    return samples
+
+
+def metrics(port: int) -> dict[str, float]:
+    status, ctype, body = get(port, "/metrics")
+    assert status == 200
+    assert ctype.startswith("text/plain; version=0.0.4")
+    return parse_metrics(body.decode())
+
+
+def p95(samples: dict[str, float]) -> float:
+    """histogram_quantile(0.95, ...) the way Prometheus interpolates."""
+    les = [0.05, 0.1, 0.2, 0.5, 1.0]
+    counts = [samples[f'http_request_duration_seconds_bucket{{le="{le:g}"}}'] for le in les]
+    target = 0.95 * samples["http_request_duration_seconds_count"]
+    lower_le, lower_count = 0.0, 0.0
+    for le, count in zip(les, counts):
+        if count >= target:
+            return lower_le + (le - lower_le) * (target - lower_count) / (count - lower_count)
+        lower_le, lower_count = le, count
+    return float("inf")
+
+
+def error_ratio(samples: dict[str, float]) -> float:
+    ok = samples['http_requests_total{code="200"}']
+    bad = samples['http_requests_total{code="500"}']
+    return bad / (ok + bad)
+
+
+@pytest.mark.parametrize("sid", [s for s in SERVICES if s != "platform"])
+def test_health_ok(root: Path, sid: str) -> None:
+    status, body = get_json(SERVICES[sid].port, "/health")
+    assert status == 200
+    assert body["status"] == "ok" and body["service"] == sid and body["version"] == "1.4.2"
+    assert body["checks"] and set(body["checks"].values()) == {"up"}
+
+
+def test_fail_at_start_and_status(root: Path) -> None:
+    status, body = get_json(SERVICES["platform"].port, "/health")
+    assert status == 503 and body["status"] == "down"
+    assert body["checks"]["postgres"] == "down"
+    status, body = get_json(SERVICES["platform"].port, "/status")
+    assert status == 200 and body["status"] == "degraded"
+    status, body = get_json(SERVICES["omnichat"].port, "/status")
+    assert status == 200 and body["status"] == "operational"
+    assert body["deployment"] == {"color": "blue", "canary_percent": 0}
+    assert body["uptime_seconds"] > 0 and body["components"]
+
+
+def test_metrics_parse_and_shape(root: Path) -> None:
+    specific = {
+        "omnichat": ["omnichat_active_sessions"],
+        "search": ["search_index_documents"],
+        "intentbot": ["intentbot_model_loaded", "intentbot_model_accuracy"],
+        "openframe": ["openframe_events_processed_total"],
+        "platform": ["platform_db_connections_in_use",
+                     'platform_deployment_color{color="blue"}'],
+    }
+    for sid, service in SERVICES.items():
+        samples = metrics(service.port)
+        assert samples["up"] == 1
+        assert samples["process_uptime_seconds"] > 0
+        for name in specific[sid]:
+            assert name in samples, (sid, name)
+    assert metrics(SERVICES["intentbot"].port)["intentbot_model_accuracy"] == 0.93
+    assert metrics(SERVICES["platform"].port)['platform_deployment_color{color="blue"}'] == 1
+
+
+def test_metrics_quantiles_and_error_ratios(root: Path) -> None:
+    omnichat = metrics(SERVICES["omnichat"].port)
+    assert p95(omnichat) == pytest.approx(0.08, abs=0.005)
+    assert error_ratio(omnichat) == pytest.approx(0.0005, abs=0.0002)
+    assert p95(metrics(SERVICES["search"].port)) == pytest.approx(0.06, abs=0.005)
+    platform = metrics(SERVICES["platform"].port)
+    assert p95(platform) == pytest.approx(0.8, abs=0.02)
+    assert error_ratio(platform) == pytest.approx(0.10, abs=0.005)
+
+
+def test_counters_grow(root: Path) -> None:
+    before = metrics(SERVICES["openframe"].port)
+    time.sleep(0.2)
+    after = metrics(SERVICES["openframe"].port)
+    for series in ('http_requests_total{code="200"}', "openframe_events_processed_total"):
+        assert after[series] > before[series]
+
+
+def test_search_is_slow(root: Path) -> None:
+    port = SERVICES["search"].port
+    start = time.perf_counter()
+    status, _ = get_json(port, "/health")
+    assert status == 200 and time.perf_counter() - start >= 0.100
+    status, body = get_json(port, "/search?q=index")
+    assert status == 200 and body["total"] >= 1
+    start = time.perf_counter()
+    get_json(SERVICES["omnichat"].port, "/health")
+    assert time.perf_counter() - start < 0.100
+
+
+def test_keep_alive_and_not_found(root: Path) -> None:
+    conn = http.client.HTTPConnection(HOST, SERVICES["intentbot"].port, timeout=5)
+    try:
+        for path, expected in (("/health", 200), ("/nope", 404), ("/status", 200)):
+            conn.request("GET", path)
+            resp = conn.getresponse()
+            body = resp.read()
+            assert resp.status == expected
+            assert resp.getheader("Content-Length") == str(len(body))
+            json.loads(body)
+    finally:
+        conn.close()
+
+
+def test_failure_toggle(root: Path) -> None:
+    port = SERVICES["omnichat"].port
+    try:
+        set_failed("omnichat", True)
+        status, body = get_json(port, "/health")
+        assert status == 503 and body["status"] == "down"
+        assert body["checks"]["nlu"] == "down"
+    finally:
+        set_failed("omnichat", False)
+    status, body = get_json(port, "/health")
+    assert status == 200 and body["status"] == "ok"
+
+
+def test_backup_ages(root: Path) -> None:
+    now = time.time()
+    backups = root / ".demo" / "backups"
+
+    def newest_age_h(directory: Path, pattern: str) -> float:
+        files = sorted(directory.glob(pattern))
+        assert len(files) == 3, files
+        for file in files:
+            assert file.stat().st_size >= 2048
+            with tarfile.open(file) as tar:
+                assert "MANIFEST" in tar.getnames()
+        return (now - max(f.stat().st_mtime for f in files)) / 3600
+
+    for sid in SERVICES:
+        if sid != "intentbot":
+            assert newest_age_h(backups / sid, f"{sid}-db-*.tar.gz") == pytest.approx(2, abs=0.05)
+    assert newest_age_h(backups / "intentbot", "sessions-*.tar.gz") == pytest.approx(74, abs=0.05)
+    assert newest_age_h(backups / "intentbot", "model-*.tar.gz") == pytest.approx(2, abs=0.05)
+    assert re.fullmatch(r"omnichat-db-\d{8}-\d{4}\.tar\.gz",
+                        next((backups / "omnichat").iterdir()).name)
+
+
+def test_other_files(root: Path) -> None:
+    demo = root / ".demo"
+    assert (demo / "stack.pid").read_text().strip().isdigit()
+    for sid in SERVICES:
+        assert len(list((demo / "data" / sid).iterdir())) >= 2
+        assert (demo / "config" / f"{sid}.yaml").read_text().startswith("#")
+        log = (demo / "logs" / sid / "app.log").read_text()
+        assert "INFO" in log and "WARN" in log
+        assert ("ERROR" in log) == (sid == "platform")
+
+
+def test_tcp_listeners(root: Path) -> None:
+    with socket.create_connection((HOST, TCP_SERVICES["redis"].port), timeout=5) as sock:
+        sock.sendall(b"PING\r\n")
+        assert sock.recv(64) == b"+PONG\r\n"
+    with socket.create_connection((HOST, TCP_SERVICES["postgres"].port), timeout=5):
+        pass
+
+
+def test_second_instance_refuses(root: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.demo.stack", "serve", "--root", str(tmp_path)],
+        capture_output=True, text=True, timeout=10, env=env,
+    )
+    assert result.returncode == 1
+    assert re.fullmatch(
+        r"demo stack: port \d+ is in use \(is the demo stack already running\? "
+        r"see \.demo/stack\.pid\)\n", result.stderr)
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / ".demo").exists()
+    assert get(SERVICES["omnichat"].port, "/health")[0] == 200
+
+
+def test_parse_fail_ids() -> None:
+    assert parse_fail_ids(["platform, search", "", "search"]) == ("search", "platform")
+    with pytest.raises(ValueError, match="unknown service id 'nope'"):
+        parse_fail_ids(["nope"])
