@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+# Generated from runbooks/openframe-backup.yaml (mode: hybrid) by `runbooks build`.
+# DO NOT EDIT: edit runbooks/openframe-backup.yaml and run `runbooks build`.
+# `runbooks build --check` fails while this file is stale.
+"""Checks of runbook 'openframe-backup' in mode 'hybrid'.
+
+Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
+| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
+3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+"""
+
+import os
+import sys
+
+RUNBOOK = "openframe-backup"
+MODE = "hybrid"
+CHECKS = [{'id': 'backup-fresh',
+  'title': 'Newest OpenFrame backup exists and is under 26 h old',
+  'kind': 'file',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/openframe-backup.yaml:83',
+  'file': {'path': '/srv/backups/openframe/openframe-db-*.tar.gz',
+           'exists': True,
+           'newest_age': {'warn': 93600.0, 'crit': 172800.0},
+           'min_size': None}},
+ {'id': 'backup-size',
+  'title': 'Newest OpenFrame backup is at least 2 KB',
+  'kind': 'file',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/openframe-backup.yaml:90',
+  'file': {'path': '/srv/backups/openframe/openframe-db-*.tar.gz',
+           'min_size': 2000,
+           'exists': None,
+           'newest_age': None}},
+ {'id': 'backup-readable',
+  'title': 'Newest backup archive opens and names OpenFrame',
+  'kind': 'command',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/openframe-backup.yaml:96',
+  'command': {'run': ['sh',
+                      '-c',
+                      'tar -xzOf "$(ls -t /srv/backups/openframe/openframe-db-*.tar.gz | head -n '
+                      '1)" MANIFEST'],
+              'exit_code': 0,
+              'stdout_contains': ['system: openframe'],
+              'stdout_regex': None}},
+ {'id': 'database',
+  'title': 'Database accepts connections',
+  'kind': 'tcp',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/openframe-backup.yaml:103',
+  'tcp': {'host': 'db.ops.example.internal', 'port': 5432, 'latency_ms': None}},
+ {'id': 'health',
+  'title': 'Health endpoint reports ok with bus and processor up',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/openframe-backup.yaml:108',
+  'http': {'url': 'https://openframe.ops.example.internal/health',
+           'status': [200],
+           'json': {'status': 'ok', 'checks.event_bus': 'up', 'checks.stream_processor': 'up'},
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}}]
+
+
+def _main() -> int:
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, root)
+    try:
+        from generator.script import main
+    except ImportError as exc:
+        venv = os.path.join(root, ".venv")
+        python = os.path.join(venv, "bin", "python")
+        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
+            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
+        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
+        return 3
+    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+# Generated from runbooks/openframe-health.yaml (mode: hybrid) by `runbooks build`.
+# DO NOT EDIT: edit runbooks/openframe-health.yaml and run `runbooks build`.
+# `runbooks build --check` fails while this file is stale.
+"""Checks of runbook 'openframe-health' in mode 'hybrid'.
+
+Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
+| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
+3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+"""
+
+import os
+import sys
+
+RUNBOOK = "openframe-health"
+MODE = "hybrid"
+CHECKS = [{'id': 'health',
+  'title': 'Health endpoint reports ok with bus and processor up',
+  'kind': 'http',
+  'timeout': 5.0,
+  'severity': 'critical',
+  'source': 'runbooks/openframe-health.yaml:80',
+  'http': {'url': 'https://openframe.ops.example.internal/health',
+           'status': [200],
+           'json': {'status': 'ok',
+                    'checks.api': 'up',
+                    'checks.event_bus': 'up',
+                    'checks.stream_processor': 'up'},
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'status',
+  'title': 'Status endpoint reports operational',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/openframe-health.yaml:87',
+  'http': {'url': 'https://openframe.ops.example.internal/status',
+           'status': [200],
+           'json': {'status': 'operational'},
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'metrics',
+  'title': 'Metrics endpoint exports event and request counters',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/openframe-health.yaml:93',
+  'http': {'url': 'https://openframe.ops.example.internal/metrics',
+           'status': [200],
+           'body_regex': ['(?m)^openframe_events_processed_total \\d+', '(?m)^http_requests_total'],
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'json': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'latency',
+  'title': 'Health answers within the 200 ms API target',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'warning',
+  'source': 'runbooks/openframe-health.yaml:99',
+  'http': {'url': 'https://openframe.ops.example.internal/health',
+           'latency_ms': {'warn': 200.0, 'crit': 1000.0},
+           'method': 'GET',
+           'headers': {},
+           'status': None,
+           'body_contains': None,
+           'body_regex': None,
+           'json': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'avg-response',
+  'title': 'Average API response under 200 ms (from the metrics histogram)',
+  'kind': 'command',
+  'timeout': None,
+  'severity': 'warning',
+  'source': 'runbooks/openframe-health.yaml:105',
+  'command': {'run': ['sh',
+                      '-c',
+                      'curl -fsS https://openframe.ops.example.internal/metrics | awk '
+                      "'/^http_request_duration_seconds_sum/ {s=$2} "
+                      '/^http_request_duration_seconds_count/ {n=$2} END {if (!n) exit 2; printf '
+                      '"avg_response_ms %.1f\\n", 1000*s/n; exit (s/n < 0.2 ? 0 : 1)}\''],
+              'exit_code': 0,
+              'stdout_contains': None,
+              'stdout_regex': None}},
+ {'id': 'error-rate',
+  'title': 'Error rate under 0.1 % (5xx share of requests)',
+  'kind': 'command',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/openframe-health.yaml:118',
+  'command': {'run': ['sh',
+                      '-c',
+                      'curl -fsS https://openframe.ops.example.internal/metrics | awk '
+                      '\'/^http_requests_total/ {t+=$2} /^http_requests_total.code="5/ {e+=$2} END '
+                      '{if (!t) exit 2; printf "error_ratio %.5f\\n", e/t; exit (e/t < 0.001 ? 0 : '
+                      "1)}'"],
+              'exit_code': 0,
+              'stdout_contains': None,
+              'stdout_regex': None}},
+ {'id': 'database',
+  'title': 'Database accepts connections',
+  'kind': 'tcp',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/openframe-health.yaml:130',
+  'tcp': {'host': 'db.ops.example.internal', 'port': 5432, 'latency_ms': None}}]
+
+
+def _main() -> int:
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, root)
+    try:
+        from generator.script import main
+    except ImportError as exc:
+        venv = os.path.join(root, ".venv")
+        python = os.path.join(venv, "bin", "python")
+        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
+            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
+        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
+        return 3
+    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

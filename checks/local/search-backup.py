@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+# Generated from runbooks/search-backup.yaml (mode: local) by `runbooks build`.
+# DO NOT EDIT: edit runbooks/search-backup.yaml and run `runbooks build`.
+# `runbooks build --check` fails while this file is stale.
+"""Checks of runbook 'search-backup' in mode 'local'.
+
+Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
+| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
+3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+"""
+
+import os
+import sys
+
+RUNBOOK = "search-backup"
+MODE = "local"
+CHECKS = [{'id': 'backup-fresh',
+  'title': 'Newest search backup exists and is under 26 h old',
+  'kind': 'file',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/search-backup.yaml:80',
+  'file': {'path': '.demo/backups/search/search-db-*.tar.gz',
+           'exists': True,
+           'newest_age': {'warn': 93600.0, 'crit': 172800.0},
+           'min_size': None}},
+ {'id': 'backup-size',
+  'title': 'Newest search backup is at least 2 KB',
+  'kind': 'file',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/search-backup.yaml:87',
+  'file': {'path': '.demo/backups/search/search-db-*.tar.gz',
+           'min_size': 2000,
+           'exists': None,
+           'newest_age': None}},
+ {'id': 'backup-readable',
+  'title': 'Newest backup archive opens and names the search service',
+  'kind': 'command',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/search-backup.yaml:93',
+  'command': {'run': ['sh',
+                      '-c',
+                      'tar -xzOf "$(ls -t .demo/backups/search/search-db-*.tar.gz | head -n 1)" '
+                      'MANIFEST'],
+              'exit_code': 0,
+              'stdout_contains': ['system: search'],
+              'stdout_regex': None}},
+ {'id': 'health',
+  'title': 'Health endpoint reports ok with the index up',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/search-backup.yaml:100',
+  'http': {'url': 'http://127.0.0.1:18102/health',
+           'status': [200],
+           'json': {'status': 'ok', 'checks.index': 'up'},
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'index',
+  'title': 'Index is loaded and answers a query',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/search-backup.yaml:106',
+  'http': {'url': 'http://127.0.0.1:18102/search?q=latency',
+           'status': [200],
+           'body_contains': ['"total": 1'],
+           'method': 'GET',
+           'headers': {},
+           'body_regex': None,
+           'json': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}}]
+
+
+def _main() -> int:
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, root)
+    try:
+        from generator.script import main
+    except ImportError as exc:
+        venv = os.path.join(root, ".venv")
+        python = os.path.join(venv, "bin", "python")
+        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
+            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
+        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
+        return 3
+    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

@@ -1,0 +1,243 @@
+"""The ``http`` check kind, probed against real servers on 127.0.0.1.
+
+Nothing is mocked: each test registers a route on the session's threaded
+HTTP server (or points at a closed port / an unresolvable host) and runs
+the real engine. Every test uses its own route path.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from generator.results import State
+from tests.conftest import closed_port
+from tests.helpers import run_one
+
+
+def add_check(project, params, **common):
+    """Write runbook ``rb`` holding one http check ``x``; return its key."""
+    check = {"id": "x", "title": "t", **common, "http": params}
+    project.check("rb", "- " + json.dumps(check))
+    return "rb/x"
+
+
+# --- OK ----------------------------------------------------------------------
+
+def test_status_json_fields_body_contains_and_regex_all_pass(project, http_server):
+    url = http_server.route("/http/ok", body={"status": "ok", "checks": {"db": "up"}, "items": [1, 2], "version": "1.2.3"})
+    key = add_check(project, {
+        "url": url, "status": 200,
+        "json": {"status": "ok", "checks.db": "up", "items.1": 2},
+        "body_contains": '"status": "ok"',
+        "body_regex": r'"version": "\d+\.\d+\.\d+"',
+    })
+    result = run_one(project.root, key)
+    assert result.state is State.OK, result.summary
+    assert result.reason == ""
+    assert result.observed.startswith("HTTP 200 in ")
+    assert result.summary == result.observed
+    assert result.target == f"GET {url}"
+
+
+def test_a_list_of_statuses_accepts_any_of_them(project, http_server):
+    url = http_server.route("/http/list-204", status=204, body="")
+    key = add_check(project, {"url": url, "status": [200, 204]})
+    result = run_one(project.root, key)
+    assert result.state is State.OK, result.summary
+    assert "HTTP 204" in result.observed
+
+
+def test_a_list_of_statuses_names_them_all_when_none_matches(project, http_server):
+    url = http_server.route("/http/list-500", status=500, body="boom")
+    key = add_check(project, {"url": url, "status": [200, 204]})
+    result = run_one(project.root, key)
+    assert result.state is State.CRITICAL
+    assert result.reason == "assertion"
+    assert "status: expected 200 or 204, got 500" in result.summary
+
+
+def test_head_method_works(project, http_server):
+    url = http_server.route("/http/head", body="ignored by HEAD")
+    key = add_check(project, {"url": url, "method": "HEAD", "status": 200})
+    result = run_one(project.root, key)
+    assert result.state is State.OK, result.summary
+    assert result.target == f"HEAD {url}"
+
+
+def test_without_status_any_status_below_400_passes(project, http_server):
+    url = http_server.route("/http/default-ok", status=302, body="", headers={"Location": "/elsewhere"})
+    key = add_check(project, {"url": url, "latency_ms": {"crit": 5000}})
+    result = run_one(project.root, key)
+    assert result.state is State.OK, result.summary
+    assert "HTTP 302" in result.observed
+
+
+def test_latency_metric_is_recorded_and_at_least_the_server_delay(project, http_server):
+    url = http_server.route("/http/metric", body="slow", delay=0.2)
+    key = add_check(project, {"url": url, "status": 200})
+    result = run_one(project.root, key)
+    assert result.state is State.OK, result.summary
+    assert "latency_ms" in result.metrics
+    assert 200 * 0.98 <= result.metrics["latency_ms"] < 2000
+    assert any(p.startswith("latency=") for p in result.perfdata)
+
+
+# --- WARNING -----------------------------------------------------------------
+
+def test_latency_over_warn_is_warning(project, http_server):
+    url = http_server.route("/http/warn-latency", body="slow", delay=0.15)
+    key = add_check(project, {"url": url, "status": 200, "latency_ms": {"warn": 100, "crit": 2000}})
+    result = run_one(project.root, key)
+    assert result.state is State.WARNING, result.summary
+    assert result.reason == "assertion"
+    assert "latency" in result.summary and "> warn 100 ms" in result.summary
+    assert result.metrics["latency_ms"] >= 150 * 0.98
+
+
+# --- CRITICAL ----------------------------------------------------------------
+
+def test_wrong_status_is_critical_with_status_line_headers_and_body_in_evidence(project, http_server):
+    url = http_server.route("/http/503", status=503, body="upstream down", headers={"Retry-After": "30"})
+    key = add_check(project, {"url": url, "status": 200})
+    result = run_one(project.root, key)
+    assert result.state is State.CRITICAL
+    assert result.reason == "assertion"
+    assert "status: expected 200, got 503" in result.summary
+    assert result.observed.startswith("HTTP 503")
+    assert result.evidence.startswith("HTTP 503\n")
+    assert "retry-after: 30" in result.evidence
+    assert "content-length: 13" in result.evidence
+    assert "upstream down" in result.evidence
+
+
+def test_default_status_rule_fails_at_400_and_above(project, http_server):
+    url = http_server.route("/http/default-404", status=404, body="nope")
+    key = add_check(project, {"url": url, "latency_ms": {"crit": 5000}})
+    result = run_one(project.root, key)
+    assert result.state is State.CRITICAL
+    assert result.reason == "assertion"
+    assert "status: expected below 400, got 404" in result.summary
+
+
+def test_json_field_mismatch_is_critical(project, http_server):
+    url = http_server.route("/http/json-mismatch", body={"status": "ok", "checks": {"db": "down"}})
+    key = add_check(project, {"url": url, "json": {"status": "ok", "checks.db": "up"}})
+    result = run_one(project.root, key)
+    assert result.state is State.CRITICAL
+    assert result.reason == "assertion"
+    assert 'checks.db: expected "up", got "down"' in result.summary
+    assert "status:" not in result.summary  # the matching field is not reported
+
+
+def test_json_missing_field_is_reported_as_no_such_field(project, http_server):
+    url = http_server.route("/http/json-missing", body={"status": "ok"})
+    key = add_check(project, {"url": url, "json": {"checks.db": "up"}})
+    result = run_one(project.root, key)
+    assert result.state is State.CRITICAL
+    assert 'checks.db: expected "up", got no such field' in result.summary
+
+
+def test_json_assertion_on_a_non_json_body_is_critical(project, http_server):
+    url = http_server.route("/http/json-not-json", body="<html>hello</html>")
+    key = add_check(project, {"url": url, "json": {"status": "ok"}})
+    result = run_one(project.root, key)
+    assert result.state is State.CRITICAL
+    assert "body: expected JSON, got a body that is not JSON" in result.summary
+
+
+def test_body_regex_miss_is_critical(project, http_server):
+    url = http_server.route("/http/regex-miss", body="version: beta")
+    key = add_check(project, {"url": url, "body_regex": r"version: \d+"})
+    result = run_one(project.root, key)
+    assert result.state is State.CRITICAL
+    assert result.reason == "assertion"
+    assert r"body: expected to match /version: \d+/, got no match" in result.summary
+
+
+def test_body_contains_miss_is_critical(project, http_server):
+    url = http_server.route("/http/contains-miss", body="all systems degraded")
+    key = add_check(project, {"url": url, "body_contains": "operational"})
+    result = run_one(project.root, key)
+    assert result.state is State.CRITICAL
+    assert "body: expected to contain 'operational', got no match" in result.summary
+
+
+def test_latency_over_crit_is_critical(project, http_server):
+    url = http_server.route("/http/crit-latency", body="slow", delay=0.15)
+    key = add_check(project, {"url": url, "status": 200, "latency_ms": {"warn": 10, "crit": 50}})
+    result = run_one(project.root, key)
+    assert result.state is State.CRITICAL
+    assert result.reason == "assertion"
+    assert "> crit 50 ms" in result.summary
+
+
+def test_connection_refused_is_critical_connect(project):
+    key = add_check(project, {"url": f"http://127.0.0.1:{closed_port()}/health", "status": 200})
+    result = run_one(project.root, key)
+    assert result.state is State.CRITICAL
+    assert result.reason == "connect"
+    assert result.summary.startswith("connection failed")
+
+
+def test_slow_server_past_the_check_timeout_is_critical_timeout(project, http_server):
+    url = http_server.route("/http/hang", body="late", delay=2)
+    key = add_check(project, {"url": url, "status": 200}, timeout="0.3s")
+    started = time.perf_counter()
+    result = run_one(project.root, key)
+    elapsed = time.perf_counter() - started
+    assert result.state is State.CRITICAL
+    assert result.reason == "timeout"
+    assert "0.3s" in result.summary
+    assert elapsed < 1.8
+
+
+def test_unresolvable_host_is_critical_dns(project):
+    key = add_check(project, {"url": "http://nonexistent.invalid/health", "status": 200}, timeout="5s")
+    result = run_one(project.root, key)
+    assert result.state is State.CRITICAL
+    assert result.reason == "dns"
+    assert result.summary.startswith("cannot resolve host")
+
+
+# --- UNKNOWN -----------------------------------------------------------------
+
+def test_unsupported_scheme_is_unknown_error(project):
+    key = add_check(project, {"url": "ftp://127.0.0.1/x", "status": 200})
+    result = run_one(project.root, key)
+    assert result.state is State.UNKNOWN
+    assert result.reason == "error"
+    assert result.summary.startswith("cannot probe")
+
+
+# --- bounded reads and raw evidence -----------------------------------------
+
+def test_a_5mb_body_is_read_bounded_and_still_judged(project, http_server):
+    url = http_server.route("/http/big", body="x" * (5 * 1024 * 1024))
+    key = add_check(project, {"url": url, "status": 200, "body_contains": "needle-not-in-body"})
+    started = time.perf_counter()
+    result = run_one(project.root, key)
+    assert time.perf_counter() - started < 5
+    assert result.state is State.CRITICAL
+    assert result.reason == "assertion"
+    assert "body: expected to contain 'needle-not-in-body', got no match" in result.summary
+    assert len(result.evidence) <= 2150
+    assert result.evidence.startswith("HTTP 200\n")
+    assert "more characters cut" in result.evidence
+
+
+def test_a_5mb_body_passes_when_the_assertion_holds(project, http_server):
+    url = http_server.route("/http/big-ok", body="x" * (5 * 1024 * 1024))
+    key = add_check(project, {"url": url, "status": 200, "body_contains": "xxxx"})
+    result = run_one(project.root, key)
+    assert result.state is State.OK, result.summary
+
+
+def test_html_and_script_in_the_body_are_kept_raw_in_evidence(project, http_server):
+    body = '<html><script>alert("x")</script><b>down</b></html>'
+    url = http_server.route("/http/html", status=500, body=body, headers={"Content-Type": "text/html"})
+    key = add_check(project, {"url": url, "status": 200})
+    result = run_one(project.root, key)
+    assert result.state is State.CRITICAL
+    assert body in result.evidence
+    assert "content-type: text/html" in result.evidence

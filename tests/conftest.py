@@ -1,0 +1,146 @@
+"""Shared fixtures: real servers on 127.0.0.1 and throw-away projects.
+
+Nothing here mocks a client: checks probe real sockets, real files and real
+processes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import textwrap
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+PROJECT_YAML = """\
+title: Test project
+modes:
+  local: {title: Local, description: Local mode, vars: {api: "http://127.0.0.1:1"}}
+  hybrid: {title: Hybrid, description: Hybrid mode, vars: {api: "http://hybrid.invalid"}}
+  aws: {title: AWS, description: AWS mode, vars: {api: "https://aws.invalid"}}
+contacts:
+  oncall: {name: On-call}
+escalation:
+  - {level: First line, contact: oncall}
+severities:
+  P1: {title: Critical, response: 15m}
+  P2: {title: High, response: 1h}
+"""
+
+
+@dataclass
+class Route:
+    status: int = 200
+    body: bytes | str = b"ok"
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+class HttpServer:
+    """A real threaded HTTP server; tests register what each path answers."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route | Callable[[], Route]] = {}
+        self.hits: dict[str, int] = {}
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802
+                path = self.path.split("?")[0]
+                server.hits[path] = server.hits.get(path, 0) + 1
+                route = server.routes.get(path, Route(404, b"not found"))
+                route = route() if callable(route) else route
+                if route.delay:
+                    time.sleep(route.delay)
+                body = route.body.encode() if isinstance(route.body, str) else route.body
+                self.send_response(route.status)
+                for name, value in route.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            do_HEAD = do_GET
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def route(self, path: str, status: int = 200, body: Any = b"ok", headers: dict[str, str] | None = None,
+              delay: float = 0.0) -> str:
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body)
+            headers = {"Content-Type": "application/json", **(headers or {})}
+        self.routes[path] = Route(status, body, headers or {}, delay)
+        return self.url(path)
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def http_server() -> Iterator[HttpServer]:
+    server = HttpServer()
+    yield server
+    server.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def closed_port() -> int:
+    """A port nothing listens on (bound once, then released)."""
+    return free_port()
+
+
+class Project:
+    """A throw-away project directory: runbooks/, mkdocs.yml and the docs assets."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "runbooks").mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+        shutil.copytree(REPO / "site_templates" / "docs", root / "site_templates" / "docs", dirs_exist_ok=True)
+        self.write("_project", PROJECT_YAML)
+
+    def write(self, runbook_id: str, text: str) -> Path:
+        path = self.root / "runbooks" / f"{runbook_id}.yaml"
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def check(self, runbook_id: str, checks_yaml: str, **extra: str) -> Path:
+        """A runbook holding just ``checks_yaml`` (the list under ``checks:``)."""
+        body = textwrap.indent(textwrap.dedent(checks_yaml), "  ")
+        head = f"title: {runbook_id}\nsummary: test runbook\n" + "".join(f"{k}: {v}\n" for k, v in extra.items())
+        return self.write(runbook_id, head + "checks:\n" + body)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return Project(tmp_path / "proj")

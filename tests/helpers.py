@@ -1,0 +1,21 @@
+"""Helpers for running checks the way users do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.engine import RunOptions, run_checks_sync
+from generator.model import load_catalog
+from generator.results import Result
+
+
+def run_mode(root: Path, mode: str = "local", **options: float) -> dict[str, Result]:
+    """Run every check of ``mode`` through the real engine; results by ``runbook/check``."""
+    catalog = load_catalog(root)
+    specs = [c for v in catalog.views(mode) for c in v.checks]
+    results = run_checks_sync(specs, mode, root, RunOptions(**options))  # type: ignore[arg-type]
+    return {r.key: r for r in results}
+
+
+def run_one(root: Path, key: str, mode: str = "local", **options: float) -> Result:
+    return run_mode(root, mode, **options)[key]

@@ -1,0 +1,267 @@
+"""The engine: concurrency, timeouts, the run deadline, modes, severity and classification.
+
+Checks run against real servers on 127.0.0.1: the session's threaded server,
+or, for the latency test, a small asyncio server started here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import ssl
+import threading
+import time
+
+import httpx
+import pytest
+
+import generator.kinds.file as file_kind
+from generator.engine import RunOptions, classify, run_checks_sync
+from generator.model import load_catalog
+from generator.results import State
+from tests.conftest import closed_port
+from tests.helpers import run_mode, run_one
+
+
+def checks_yaml(*checks):
+    """Runbook ``checks:`` items as YAML flow mappings (JSON is valid YAML)."""
+    return "".join(f"- {json.dumps(check)}\n" for check in checks)
+
+
+def http_check(check_id, url, **common):
+    return {"id": check_id, "title": check_id, **common, "http": {"url": url, "status": 200}}
+
+
+def specs_for(root, mode="local"):
+    catalog = load_catalog(root)
+    return [c for view in catalog.views(mode) for c in view.checks]
+
+
+class AsyncHttpServer:
+    """A minimal keep-alive HTTP/1.1 server on its own event loop thread.
+
+    Every answer is "ok" after ``?delay=SECONDS`` from the query string. It
+    accepts a burst of connections at once (the threaded fixture server's
+    listen backlog of 5 makes a burst of 20 connects wait ~1 s for SYN
+    retransmits, which would hide the engine's own concurrency).
+    """
+
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        self.ready = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+        assert self.ready.wait(5), "asyncio test server did not start"
+
+    def _serve(self):
+        asyncio.set_event_loop(self.loop)
+        self.server = self.loop.run_until_complete(
+            asyncio.start_server(self._handle, "127.0.0.1", 0, backlog=512))
+        self.port = self.server.sockets[0].getsockname()[1]
+        self.ready.set()
+        self.loop.run_forever()
+
+    async def _handle(self, reader, writer):
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                target = head.split(b" ", 2)[1].decode()
+                query = dict(p.split("=", 1) for p in target.partition("?")[2].split("&") if "=" in p)
+                await asyncio.sleep(float(query.get("delay", 0)))
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok")
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.close()
+
+    def url(self, path="/"):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    async def _shutdown(self):
+        self.server.close()
+        await self.server.wait_closed()
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def close(self):
+        asyncio.run_coroutine_threadsafe(self._shutdown(), self.loop).result(5)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+        self.loop.close()
+
+
+@pytest.fixture
+def async_server():
+    server = AsyncHttpServer()
+    yield server
+    server.close()
+
+
+# --- concurrency and latency -------------------------------------------------
+
+def test_checks_run_concurrently(project, async_server):
+    checks = (http_check(f"c{i}", async_server.url(f"/concurrent?delay=0.3&n={i}")) for i in range(20))
+    project.check("rb", checks_yaml(*checks))
+    specs = specs_for(project.root)
+    started = time.perf_counter()
+    results = run_checks_sync(specs, "local", project.root, RunOptions(concurrency=20))
+    elapsed = time.perf_counter() - started
+    assert [r.state for r in results] == [State.OK] * 20, [r.summary for r in results]
+    assert elapsed < 1.5, f"20 checks of 0.3 s took {elapsed:.2f} s: not concurrent"
+
+
+def test_http_latency_is_not_inflated_by_queueing_at_high_concurrency(project, async_server):
+    project.check("rb", checks_yaml(*(http_check(f"c{i}", async_server.url(f"/lat?delay=0.05&n={i}")) for i in range(100))))
+    results = run_mode(project.root, "local", concurrency=50)
+    assert len(results) == 100
+    assert all(r.state is State.OK for r in results.values()), [r.summary for r in results.values()]
+    latencies = sorted(r.metrics["latency_ms"] for r in results.values())
+    assert latencies[0] >= 50 * 0.98
+    assert latencies[-1] < 75, f"slowest {latencies[-1]:.1f} ms; all: {latencies}"
+
+
+def test_results_keep_input_order_not_completion_order(project, http_server):
+    slow = http_server.route("/engine/order-slow", body="ok", delay=0.3)
+    fast = http_server.route("/engine/order-fast", body="ok")
+    mid = http_server.route("/engine/order-mid", body="ok", delay=0.15)
+    project.check("rb", checks_yaml(http_check("a", slow), http_check("b", fast), http_check("c", mid)))
+    specs = specs_for(project.root)
+    forward = run_checks_sync(specs, "local", project.root, RunOptions())
+    backward = run_checks_sync(specs[::-1], "local", project.root, RunOptions())
+    assert [r.check for r in forward] == ["a", "b", "c"]
+    assert [r.check for r in backward] == ["c", "b", "a"]
+
+
+def test_on_result_is_called_once_per_check(project, http_server):
+    url = http_server.route("/engine/callback", body="ok")
+    project.check("rb", checks_yaml(http_check("a", url), http_check("b", url)))
+    seen = []
+    results = run_checks_sync(specs_for(project.root), "local", project.root, RunOptions(), seen.append)
+    assert sorted(r.check for r in seen) == ["a", "b"]
+    assert [r.check for r in results] == ["a", "b"]
+
+
+# --- timeouts and the run deadline -------------------------------------------
+
+def test_run_deadline_cuts_a_hung_check(project, http_server):
+    hung = http_server.route("/engine/deadline-hung", body="late", delay=5)
+    fine = http_server.route("/engine/deadline-fine", body="ok")
+    project.check("rb", checks_yaml(http_check("hung", hung, timeout="30s"), http_check("fine", fine)))
+    started = time.perf_counter()
+    results = run_mode(project.root, "local", deadline=0.5)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 3
+    hung_result = results["rb/hung"]
+    assert hung_result.state is State.CRITICAL
+    assert hung_result.reason == "timeout"
+    assert "deadline" in hung_result.summary and "0.5s" in hung_result.summary
+    assert results["rb/fine"].state is State.OK
+
+
+def test_run_default_timeout_applies_unless_the_check_sets_its_own(project, http_server):
+    url = http_server.route("/engine/default-timeout", body="ok", delay=0.5)
+    project.check("rb", checks_yaml(http_check("own", url, timeout="3s"), http_check("default", url)))
+    results = run_mode(project.root, "local", timeout=0.2)
+    assert results["rb/own"].state is State.OK, results["rb/own"].summary
+    assert results["rb/default"].state is State.CRITICAL
+    assert results["rb/default"].reason == "timeout"
+    assert "0.2s" in results["rb/default"].summary
+
+
+# --- modes and severity ------------------------------------------------------
+
+def test_check_for_another_mode_is_skipped(project, http_server):
+    url = http_server.route("/engine/modes", body="ok")
+    project.check("rb", checks_yaml(http_check("hybrid-only", url, modes=["hybrid"]), http_check("all", url)))
+    results = run_mode(project.root, "local")
+    skipped = results["rb/hybrid-only"]
+    assert skipped.state is State.SKIPPED
+    assert skipped.summary == "does not apply to mode local"
+    assert http_server.hits.get("/engine/modes") == 1  # only the check that applies was probed
+    assert results["rb/all"].state is State.OK
+
+
+def test_severity_warning_caps_critical_at_warning(project, http_server):
+    down = f"http://127.0.0.1:{closed_port()}/"
+    wrong = http_server.route("/engine/severity-503", status=503, body="down")
+    ok = http_server.route("/engine/severity-ok", body="ok")
+    project.check("rb", checks_yaml(
+        http_check("refused", down, severity="warning"),
+        http_check("wrong-status", wrong, severity="warning"),
+        http_check("fine", ok, severity="warning"),
+        http_check("critical", wrong),
+    ))
+    results = run_mode(project.root, "local")
+    assert results["rb/refused"].state is State.WARNING
+    assert results["rb/refused"].reason == "connect"
+    assert results["rb/wrong-status"].state is State.WARNING
+    assert "status: expected 200, got 503" in results["rb/wrong-status"].summary
+    assert results["rb/fine"].state is State.OK
+    assert results["rb/critical"].state is State.CRITICAL
+
+
+# --- crashes and classification ----------------------------------------------
+
+def test_probe_crash_becomes_unknown_and_other_checks_still_run(project, http_server, monkeypatch):
+    async def broken_probe(params, ctx):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(file_kind, "probe", broken_probe)
+    url = http_server.route("/engine/crash-neighbour", body="ok")
+    project.check("rb", checks_yaml(
+        {"id": "crash", "title": "t", "file": {"path": "x", "exists": True}},
+        http_check("neighbour", url),
+    ))
+    results = run_mode(project.root, "local")
+    crashed = results["rb/crash"]
+    assert crashed.state is State.UNKNOWN
+    assert crashed.reason == "error"
+    assert crashed.summary == "probe error: RuntimeError: boom"
+    assert results["rb/neighbour"].state is State.OK
+
+
+def _chained(outer, inner):
+    try:
+        try:
+            raise inner
+        except BaseException as exc:
+            raise outer from exc
+    except BaseException as exc:
+        return exc
+
+
+@pytest.mark.parametrize("exc, state, reason", [
+    (ConnectionRefusedError(111, "Connection refused"), State.CRITICAL, "connect"),
+    (ConnectionResetError(104, "Connection reset by peer"), State.CRITICAL, "connect"),
+    (OSError(113, "No route to host"), State.CRITICAL, "connect"),
+    (socket.gaierror(-2, "Name or service not known"), State.CRITICAL, "dns"),
+    (ssl.SSLError(1, "certificate verify failed"), State.CRITICAL, "tls"),
+    (TimeoutError(), State.CRITICAL, "timeout"),
+    (asyncio.TimeoutError(), State.CRITICAL, "timeout"),
+    (httpx.ReadTimeout("read timed out"), State.CRITICAL, "timeout"),
+    (httpx.ConnectError("connect failed"), State.CRITICAL, "connect"),
+    (httpx.UnsupportedProtocol("Request URL has an unsupported protocol 'ftp://'."), State.UNKNOWN, "error"),
+    (FileNotFoundError(2, "No such file or directory"), State.UNKNOWN, "error"),
+    (ValueError("bad value"), State.UNKNOWN, "error"),
+], ids=lambda v: type(v).__name__ if isinstance(v, BaseException) else str(v))
+def test_classify_maps_exceptions_to_state_and_reason(exc, state, reason):
+    outcome = classify(exc)
+    assert (outcome.state, outcome.reason) == (state, reason), outcome.summary
+
+
+def test_classify_looks_through_the_cause_chain():
+    dns = classify(_chained(httpx.ConnectError("[Errno -2] Name or service not known"),
+                            socket.gaierror(-2, "Name or service not known")))
+    assert (dns.state, dns.reason) == (State.CRITICAL, "dns")
+    assert dns.summary == "cannot resolve host: [Errno -2] Name or service not known"
+    tls = classify(_chained(httpx.ConnectError("handshake failed"), ssl.SSLError(1, "certificate verify failed")))
+    assert (tls.state, tls.reason) == (State.CRITICAL, "tls")
+
+
+def test_classify_summary_names_unexpected_exception_types():
+    outcome = classify(ValueError("bad value"))
+    assert outcome.summary == "probe error: ValueError: bad value"

@@ -1,0 +1,134 @@
+"""The site: one page tree per mode, MkDocs straight from the root, atomic builds, live reload."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from generator.cli import runbooks_main
+
+from .conftest import REPO, free_port
+
+BIN = Path(sys.executable).parent
+
+RUNBOOK = """\
+title: Restart the API
+summary: Bring the API back.
+owner: SRE
+severity: P1
+tags: [api]
+alerts: [ApiDown, ApiSlow]
+sections:
+  - title: Restart
+    body: Restart it **carefully**.
+    steps:
+      - text: Restart the service.
+        run:
+          local: systemctl --user restart api-local-only
+          hybrid: sudo systemctl restart api-hybrid-only
+          aws: aws ecs update-service --service api-aws-only
+        check: up
+      - text: Only in AWS, drain the target group.
+        modes: [aws]
+        run: aws elbv2 drain-aws-step
+checklist:
+  - group: Triage
+    items: [Alert acknowledged, Severity assessed]
+checks:
+  - id: up
+    title: API answers
+    http: {url: "{{ api }}/health", status: 200}
+"""
+
+
+@pytest.fixture
+def built(project):
+    project.write("api", RUNBOOK)
+    assert runbooks_main(["--root", str(project.root), "build"]) == 0
+    return project
+
+
+def read(project, path: str) -> str:
+    return (project.root / "site" / path).read_text(encoding="utf-8")
+
+
+def test_one_page_tree_per_mode_with_only_that_modes_commands(built):
+    local, hybrid, aws = (read(built, f"{m}/api/index.html") for m in ("local", "hybrid", "aws"))
+    assert "api-local-only" in local and "api-hybrid-only" not in local and "api-aws-only" not in local
+    assert "api-hybrid-only" in hybrid and "api-local-only" not in hybrid
+    assert "api-aws-only" in aws and "drain-aws-step" in aws and "drain-aws-step" not in local
+    assert "http://127.0.0.1:1/health" in local and "http://hybrid.invalid/health" in hybrid
+
+
+def test_runbook_page_shows_everything_a_responder_needs(built):
+    html = read(built, "local/api/index.html")
+    for expected in ("Bring the API back.", "SRE", "P1", "Critical", "ApiDown", "ApiSlow",
+                     "Restart it <strong>carefully</strong>", 'class="rb-table rb-checks"', "API answers",
+                     "task-list-item", "Alert acknowledged", 'data-rb-state="NOTRUN"', "rb-modebar__item--current"):
+        assert expected in html, expected
+    assert 'href="../../hybrid/api/"' in html  # the mode switcher
+    assert "md-clipboard" in html or "content.code.copy" in html
+
+
+def test_mode_home_status_page_and_search_index(built):
+    assert "Restart the API" in read(built, "local/index.html")
+    assert "API answers" in read(built, "local/status/index.html")
+    assert "Restart the API" in read(built, "search/search_index.json")
+    home = read(built, "index.html")
+    assert all(f'href="{m}/"' in home for m in ("local", "hybrid", "aws"))
+
+
+def test_failed_build_leaves_previous_site_and_scripts_untouched(built):
+    before = {p: p.read_bytes() for p in (built.root / "site").rglob("*") if p.is_file()}
+    script = built.root / "checks" / "local" / "api.py"
+    script_before = script.read_bytes()
+    built.write("api", RUNBOOK.replace("status: 200", "status: teapot").replace("Restart the API", "Changed"))
+    assert runbooks_main(["--root", str(built.root), "build"]) == 78
+    assert {p: p.read_bytes() for p in before} == before
+    assert script.read_bytes() == script_before
+    assert not [p for p in built.root.iterdir() if ".building-" in p.name]
+
+
+def test_mkdocs_build_strict_works_from_the_repository_root(tmp_path):
+    out = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-q", "-d", str(tmp_path / "s")], cwd=REPO,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "s" / "local" / "index.html").is_file()
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode()
+
+
+def test_mkdocs_serve_reloads_when_a_runbook_changes(built):
+    port = free_port()
+    proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"],
+                            cwd=built.root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/local/api/"
+    try:
+        deadline = time.time() + 60
+        page = ""
+        while time.time() < deadline and "Restart the API" not in page:
+            try:
+                page = _get(url)
+            except OSError:
+                time.sleep(0.3)
+        assert "Restart the API" in page
+        built.write("api", RUNBOOK.replace("Restart the API", "Reboot the API"))
+        while time.time() < deadline and "Reboot the API" not in page:
+            time.sleep(0.5)
+            try:
+                page = _get(url)
+            except OSError:
+                pass
+        assert "Reboot the API" in page
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

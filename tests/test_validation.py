@@ -1,0 +1,240 @@
+"""Validation: every error is one line, path:line:col: message, all at once, exit 78."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import runbooks_main
+from generator.errors import ConfigError
+from generator.model import load_catalog
+
+RUNBOOKS = str(Path(sys.executable).parent / "runbooks")
+
+
+def errors(project) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        load_catalog(project.root)
+    return [str(d) for d in info.value.diagnostics]
+
+
+def test_valid_project_loads(project):
+    project.check("api", """\
+        - id: health
+          title: Health
+          http: {url: "{{ api }}/health", status: 200}
+    """)
+    catalog = load_catalog(project.root)
+    assert catalog.view("api", "local").checks[0].params["url"] == "http://127.0.0.1:1/health"
+    assert catalog.view("api", "hybrid").checks[0].params["url"] == "http://hybrid.invalid/health"
+
+
+def test_all_errors_reported_at_once_with_positions(project):
+    project.write("api", """\
+        title: API
+        summary: API health
+        severity: P9
+        colour: blue
+        sections:
+          - title: Check
+            steps:
+              - text: look
+                check: nope
+        checks:
+          - id: health
+            title: Health
+            http:
+              url: "{{ api }}/health"
+              status: ok
+              latency_ms: {warn: 300, crit: 200}
+          - id: health
+            title: dup
+            htp: {url: x}
+          - id: Bad Id
+            title: t
+            tcp: {host: x, port: 99999}
+            timeout: 5x
+          - id: c
+            title: no assertion
+            command: {run: "true"}
+          - id: d
+            title: two kinds
+            tcp: {host: x, port: 1}
+            disk: {used_percent: {warn: 1}}
+          - id: e
+            title: no kind
+        title: again
+    """)
+    assert errors(project) == [
+        "runbooks/api.yaml:3:1: severity: unknown severity 'P9'; expected one of: P1, P2",
+        "runbooks/api.yaml:4:1: unknown key 'colour'; expected one of: title, summary, owner, severity, tags, "
+        "alerts, modes, vars, sections, checklist, checks",
+        "runbooks/api.yaml:9:9: sections[0].steps[0].check: unknown check 'nope'; checks in this runbook: "
+        "health, Bad Id, c, d, e",
+        "runbooks/api.yaml:15:7: checks[0].http.status: expected an integer 100-599, got 'ok'",
+        "runbooks/api.yaml:16:7: checks[0].http.latency_ms: warn (300) must not be greater than crit (200)",
+        "runbooks/api.yaml:17:5: checks[1].id: duplicate check id 'health' (first at checks[0])",
+        "runbooks/api.yaml:19:5: checks[1]: unknown check kind 'htp'; expected one of: http, tcp, command, file, disk",
+        "runbooks/api.yaml:20:5: checks[2].id: 'Bad Id' is not a safe file name (use 1-64 lowercase letters, "
+        "digits, '-' or '_', starting with a letter or digit)",
+        "runbooks/api.yaml:22:20: checks[2].tcp.port: expected an integer 1-65535, got 99999",
+        "runbooks/api.yaml:23:5: checks[2].timeout: expected a duration such as 30s, 5m, 26h or 7d, got '5x'",
+        "runbooks/api.yaml:26:5: checks[3].command: no assertion; add at least one of: exit_code, "
+        "stdout_contains, stdout_regex",
+        "runbooks/api.yaml:30:5: checks[4]: more than one check kind (tcp, disk); a check has exactly one",
+        "runbooks/api.yaml:31:5: checks[5]: no check kind; add exactly one of: http, tcp, command, file, disk",
+        "runbooks/api.yaml:33:1: title: duplicate key (first defined at line 1)",
+    ]
+
+
+def test_undeclared_mode_in_runbook_check_and_run_map(project):
+    project.write("api", """\
+        title: API
+        summary: s
+        modes: [local, prod]
+        sections:
+          - title: s
+            steps:
+              - text: t
+                run: {local: a, staging: b}
+        checks:
+          - id: c
+            title: t
+            modes: [qa]
+            tcp: {host: h, port: 1}
+    """)
+    assert errors(project) == [
+        "runbooks/api.yaml:3:16: modes[1]: undeclared mode 'prod'; declared modes: local, hybrid, aws",
+        "runbooks/api.yaml:8:25: sections[0].steps[0].run.staging: undeclared mode 'staging'; "
+        "declared modes: local, hybrid, aws",
+        "runbooks/api.yaml:12:13: checks[0].modes[0]: undeclared mode 'qa'; declared modes: local, hybrid, aws",
+    ]
+
+
+def test_undefined_variable_is_an_error_for_the_mode_that_lacks_it(project):
+    project.write("_project", (project.root / "runbooks/_project.yaml").read_text().replace(
+        'vars: {api: "https://aws.invalid"}', "vars: {}"))
+    project.check("api", """\
+        - id: health
+          title: Health
+          http: {url: "{{ api }}/health", status: 200}
+    """)
+    assert errors(project) == [
+        "runbooks/api.yaml:6:12: checks[0].http.url: undefined variable 'api' in mode 'aws'",
+    ]
+
+
+def test_check_limited_to_modes_does_not_need_other_modes_vars(project):
+    project.write("_project", (project.root / "runbooks/_project.yaml").read_text().replace(
+        'vars: {api: "https://aws.invalid"}', "vars: {}"))
+    project.check("api", """\
+        - id: health
+          title: Health
+          modes: [local, hybrid]
+          http: {url: "{{ api }}/health", status: 200}
+    """)
+    assert load_catalog(project.root).view("api", "aws").checks[0].applies is False
+
+
+def test_malformed_durations_and_thresholds(project):
+    project.check("files", """\
+        - id: a
+          title: t
+          file: {path: /x, newest_age: {warn: 26x, crit: 48h}}
+        - id: b
+          title: t
+          file: {path: /x, newest_age: 26h}
+        - id: c
+          title: t
+          disk: {used_percent: {warning: 80}}
+        - id: d
+          title: t
+          disk: {used_percent: {warn: 101}}
+        - id: e
+          title: t
+          file: {path: /x, min_size: big}
+    """)
+    assert errors(project) == [
+        "runbooks/files.yaml:6:35: checks[0].file.newest_age.warn: expected a duration such as 30s, 5m, 26h "
+        "or 7d, got '26x'",
+        "runbooks/files.yaml:9:22: checks[1].file.newest_age: expected a mapping with warn and/or crit, got '26h'",
+        "runbooks/files.yaml:12:27: checks[2].disk.used_percent: unknown key 'warning'; expected warn or crit",
+        "runbooks/files.yaml:15:27: checks[3].disk.used_percent.warn: expected a number 0-100, got 101",
+        "runbooks/files.yaml:18:22: checks[4].file.min_size: expected a size such as 512, 10KB or 5MiB, got 'big'",
+    ]
+
+
+def test_unsafe_runbook_file_name(project):
+    project.write("Bad Name", "title: t\nsummary: s\n")
+    assert errors(project) == [
+        "runbooks/Bad Name.yaml:1:1: runbook id 'Bad Name' (the file name) is not a safe file name (use 1-64 "
+        "lowercase letters, digits, '-' or '_', starting with a letter or digit)",
+    ]
+
+
+def test_yaml_syntax_error_points_at_the_problem(project):
+    project.write("broken", "title: t\nsummary: [unclosed\nchecks: []\n")
+    (message,) = errors(project)
+    assert message.startswith("runbooks/broken.yaml:3:")
+    assert "invalid YAML" in message
+
+
+def test_bad_regex_and_bad_template(project):
+    project.check("api", """\
+        - id: a
+          title: t
+          http: {url: "http://x", body_regex: "(unclosed"}
+        - id: b
+          title: t
+          http: {url: "{{ api | nofilter }}", status: 200}
+    """)
+    assert errors(project) == [
+        "runbooks/api.yaml:6:29: checks[0].http.body_regex: invalid regular expression '(unclosed': "
+        "missing ), unterminated subpattern at position 0",
+        "runbooks/api.yaml:9:12: checks[1].http.url: invalid template: No filter named 'nofilter'.",
+    ]
+
+
+def test_project_file_errors(project):
+    project.write("_project", """\
+        title: T
+        modes:
+          local: {title: L, description: d}
+          hybrid: {title: H, description: d}
+        escalation:
+          - {level: First, contact: nobody}
+        severities:
+          P1: {title: C}
+    """)
+    assert errors(project) == [
+        "runbooks/_project.yaml:2:1: modes: missing mode 'aws'; the modes are local, hybrid, aws",
+        "runbooks/_project.yaml:6:20: escalation[0].contact: unknown contact 'nobody'; contacts: (none)",
+        "runbooks/_project.yaml:8:3: severities.P1: missing required key 'response'",
+    ]
+
+
+def test_cli_validate_exits_78_one_line_per_error_no_traceback(project):
+    project.check("api", """\
+        - id: a
+          title: t
+          htp: {url: x}
+    """)
+    out = subprocess.run([RUNBOOKS, "--root", str(project.root), "validate"], capture_output=True, text=True)
+    assert out.returncode == 78
+    assert "Traceback" not in out.stderr
+    assert out.stderr.splitlines() == [
+        "runbooks/api.yaml:6:5: checks[0]: unknown check kind 'htp'; expected one of: http, tcp, command, file, disk",
+        "runbooks: 1 error in runbooks",
+    ]
+
+
+def test_cli_validate_ok(project):
+    project.check("api", """\
+        - id: a
+          title: t
+          tcp: {host: 127.0.0.1, port: 1}
+    """)
+    assert runbooks_main(["--root", str(project.root), "validate"]) == 0
