@@ -19,6 +19,7 @@ demo: $(STAMP)
 
 ## test: the whole test suite (installs Chromium when it is missing)
 test: $(STAMP) system-deps
+	$(VENV)/bin/runbooks build --check
 	$(PY) -m pytest
 
 ## system-deps: Debian packages the tests drive for real

@@ -325,8 +325,9 @@ def _render_view(runbook: Runbook, mode: Mode, ctx: Ctx) -> RunbookView:
     data = runbook.data
     variables = _variables(data["vars"], mode, report)
     fill = lambda value: resolve(value, variables, report)  # noqa: E731
-    sections = [_render_section(s, mode.id, fill) for s in data["sections"] if _applies(s.get("modes"), mode.id)]
     checks = [_check_spec(runbook.id, c, i, mode.id, fill, ctx) for i, c in enumerate(data["checks"])]
+    active = {c.id for c in checks if c.applies}
+    sections = [_render_section(s, mode.id, fill, active) for s in data["sections"] if _applies(s.get("modes"), mode.id)]
     if ctx.diagnostics:
         return RunbookView(runbook.id, mode.id, "", "", "", None, [], [], [], [], [])
     return RunbookView(runbook.id, mode.id, fill(data["title"]), fill(data["summary"]), data["owner"], data["severity"],
@@ -350,13 +351,15 @@ def _applies(modes: list[str] | None, mode: str) -> bool:
     return modes is None or mode in modes
 
 
-def _render_section(section: dict[str, Any], mode: str, fill: Any) -> dict[str, Any]:
+def _render_section(section: dict[str, Any], mode: str, fill: Any, active: set[str]) -> dict[str, Any]:
+    """A step links its check only in modes where that check runs."""
     steps = []
     for step in section["steps"]:
         if not _applies(step.get("modes"), mode):
             continue
         run = step["run"].get(mode) if isinstance(step["run"], ModeValue) else None
-        steps.append({"text": fill(step["text"]), "run": fill(run) if run is not None else None, "check": step["check"]})
+        check = step["check"] if step["check"] in active else None
+        steps.append({"text": fill(step["text"]), "run": fill(run) if run is not None else None, "check": check})
     return {"title": fill(section["title"]), "body": fill(section["body"]), "steps": steps}
 
 

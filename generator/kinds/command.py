@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import shlex
@@ -50,6 +51,8 @@ async def probe(params: dict[str, Any], ctx: ProbeContext) -> Outcome:
         code = await proc.wait()
     except BaseException:
         _kill_group(proc)  # timeouts cancel us: take the children down too
+        with contextlib.suppress(BaseException):  # reap it, so no transport outlives the loop
+            await asyncio.wait_for(proc.wait(), 2)
         raise
     return judge(params, code, stdout, stderr)
 

@@ -40,8 +40,8 @@ def _stat_matches(root: Path, pattern: str) -> list[tuple[str, os.stat_result]]:
     for path in paths:
         try:
             out.append((path, os.stat(path)))
-        except OSError:
-            continue  # removed between the glob and the stat
+        except FileNotFoundError:
+            continue  # removed between the glob and the stat; other errors mean we cannot tell
     return out
 
 

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+# Generated from runbooks/search-security-breach.yaml (mode: aws) by `runbooks build`.
+# DO NOT EDIT: edit runbooks/search-security-breach.yaml and run `runbooks build`.
+# `runbooks build --check` fails while this file is stale.
+"""Checks of runbook 'search-security-breach' in mode 'aws'.
+
+Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
+| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
+3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+"""
+
+import os
+import sys
+
+RUNBOOK = "search-security-breach"
+MODE = "aws"
+CHECKS = [{'id': 'no-env-file',
+  'title': 'No environment file is served over HTTP',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/search-security-breach.yaml:101',
+  'http': {'url': 'https://search.example.com/.env',
+           'status': [403, 404],
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'json': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'documents',
+  'title': 'Index reports its document count',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/search-security-breach.yaml:112',
+  'http': {'url': 'https://search.example.com/metrics',
+           'status': [200],
+           'body_regex': ['(?m)^search_index_documents [1-9]\\d*$'],
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'json': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'health',
+  'title': 'Health endpoint reports ok',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/search-security-breach.yaml:124',
+  'http': {'url': 'https://search.example.com/health',
+           'status': [200],
+           'json': {'status': 'ok'},
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}}]
+
+
+def _main() -> int:
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, root)
+    try:
+        from generator.script import main
+    except ImportError as exc:
+        venv = os.path.join(root, ".venv")
+        python = os.path.join(venv, "bin", "python")
+        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
+            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
+        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
+        return 3
+    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

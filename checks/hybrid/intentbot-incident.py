@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+# Generated from runbooks/intentbot-incident.yaml (mode: hybrid) by `runbooks build`.
+# DO NOT EDIT: edit runbooks/intentbot-incident.yaml and run `runbooks build`.
+# `runbooks build --check` fails while this file is stale.
+"""Checks of runbook 'intentbot-incident' in mode 'hybrid'.
+
+Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
+| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
+3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+"""
+
+import os
+import sys
+
+RUNBOOK = "intentbot-incident"
+MODE = "hybrid"
+CHECKS = [{'id': 'health',
+  'title': 'Health endpoint reports ok with the model up',
+  'kind': 'http',
+  'timeout': 5.0,
+  'severity': 'critical',
+  'source': 'runbooks/intentbot-incident.yaml:115',
+  'http': {'url': 'https://intentbot.ops.example.internal/health',
+           'status': [200],
+           'json': {'status': 'ok', 'checks.model': 'up'},
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'status',
+  'title': 'Status endpoint reports operational',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/intentbot-incident.yaml:122',
+  'http': {'url': 'https://intentbot.ops.example.internal/status',
+           'status': [200],
+           'json': {'status': 'operational'},
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'model',
+  'title': 'Intent model is loaded',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/intentbot-incident.yaml:128',
+  'http': {'url': 'https://intentbot.ops.example.internal/metrics',
+           'status': [200],
+           'body_regex': ['(?m)^intentbot_model_loaded 1$'],
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'json': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'recent-errors',
+  'title': 'No ERROR lines in the intent bot log',
+  'kind': 'command',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/intentbot-incident.yaml:134',
+  'command': {'run': ['grep', '-c', 'ERROR', '/var/log/intentbot/app.log'],
+              'exit_code': 1,
+              'stdout_contains': None,
+              'stdout_regex': None}}]
+
+
+def _main() -> int:
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, root)
+    try:
+        from generator.script import main
+    except ImportError as exc:
+        venv = os.path.join(root, ".venv")
+        python = os.path.join(venv, "bin", "python")
+        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
+            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
+        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
+        return 3
+    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+# Generated from runbooks/intentbot-maintenance.yaml (mode: hybrid) by `runbooks build`.
+# DO NOT EDIT: edit runbooks/intentbot-maintenance.yaml and run `runbooks build`.
+# `runbooks build --check` fails while this file is stale.
+"""Checks of runbook 'intentbot-maintenance' in mode 'hybrid'.
+
+Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
+| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
+3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+"""
+
+import os
+import sys
+
+RUNBOOK = "intentbot-maintenance"
+MODE = "hybrid"
+CHECKS = [{'id': 'health',
+  'title': 'Health endpoint reports ok',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/intentbot-maintenance.yaml:83',
+  'http': {'url': 'https://intentbot.ops.example.internal/health',
+           'status': [200],
+           'json': {'status': 'ok', 'checks.model': 'up', 'checks.session_store': 'up'},
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'model',
+  'title': 'Intent model is loaded',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/intentbot-maintenance.yaml:89',
+  'http': {'url': 'https://intentbot.ops.example.internal/metrics',
+           'status': [200],
+           'body_regex': ['(?m)^intentbot_model_loaded 1$'],
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'json': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'log-present',
+  'title': 'Intent bot application log exists',
+  'kind': 'file',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/intentbot-maintenance.yaml:95',
+  'file': {'path': '/var/log/intentbot/app.log',
+           'exists': True,
+           'newest_age': None,
+           'min_size': None}},
+ {'id': 'log-errors',
+  'title': 'No ERROR lines in the intent bot log',
+  'kind': 'command',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/intentbot-maintenance.yaml:101',
+  'command': {'run': ['grep', '-c', 'ERROR', '/var/log/intentbot/app.log'],
+              'exit_code': 1,
+              'stdout_contains': None,
+              'stdout_regex': None}},
+ {'id': 'model-backup',
+  'title': 'Newest model backup exists and is under 26 h old',
+  'kind': 'file',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/intentbot-maintenance.yaml:107',
+  'file': {'path': '/srv/backups/intentbot/model-*.tar.gz',
+           'exists': True,
+           'newest_age': {'warn': 93600.0, 'crit': 172800.0},
+           'min_size': None}},
+ {'id': 'data-present',
+  'title': 'Intent definitions and model manifest are present',
+  'kind': 'file',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/intentbot-maintenance.yaml:114',
+  'file': {'path': '/srv/data/intentbot/*.json',
+           'exists': True,
+           'newest_age': None,
+           'min_size': None}},
+ {'id': 'disk',
+  'title': 'Data volume is under 80 % full',
+  'kind': 'disk',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/intentbot-maintenance.yaml:120',
+  'disk': {'path': '/srv', 'used_percent': {'warn': 80.0, 'crit': 90.0}}}]
+
+
+def _main() -> int:
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, root)
+    try:
+        from generator.script import main
+    except ImportError as exc:
+        venv = os.path.join(root, ".venv")
+        python = os.path.join(venv, "bin", "python")
+        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
+            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
+        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
+        return 3
+    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+# Generated from runbooks/omnichat-maintenance.yaml (mode: hybrid) by `runbooks build`.
+# DO NOT EDIT: edit runbooks/omnichat-maintenance.yaml and run `runbooks build`.
+# `runbooks build --check` fails while this file is stale.
+"""Checks of runbook 'omnichat-maintenance' in mode 'hybrid'.
+
+Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
+| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
+3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+"""
+
+import os
+import sys
+
+RUNBOOK = "omnichat-maintenance"
+MODE = "hybrid"
+CHECKS = [{'id': 'health',
+  'title': 'Health endpoint reports ok with all components up',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/omnichat-maintenance.yaml:84',
+  'http': {'url': 'https://omnichat.ops.example.internal/health',
+           'status': [200],
+           'json': {'status': 'ok',
+                    'checks.api': 'up',
+                    'checks.nlu': 'up',
+                    'checks.session_store': 'up',
+                    'checks.channel_gateway': 'up'},
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'metrics',
+  'title': 'Metrics endpoint exports session metrics',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/omnichat-maintenance.yaml:90',
+  'http': {'url': 'https://omnichat.ops.example.internal/metrics',
+           'status': [200],
+           'body_regex': ['(?m)^omnichat_active_sessions '],
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'json': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'log-present',
+  'title': 'OmniChat application log exists',
+  'kind': 'file',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/omnichat-maintenance.yaml:96',
+  'file': {'path': '/var/log/omnichat/app.log',
+           'exists': True,
+           'newest_age': None,
+           'min_size': None}},
+ {'id': 'log-errors',
+  'title': 'No ERROR lines in the OmniChat log',
+  'kind': 'command',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/omnichat-maintenance.yaml:102',
+  'command': {'run': ['grep', '-c', 'ERROR', '/var/log/omnichat/app.log'],
+              'exit_code': 1,
+              'stdout_contains': None,
+              'stdout_regex': None}},
+ {'id': 'backup-fresh',
+  'title': 'Newest OmniChat backup is under 26 h old',
+  'kind': 'file',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/omnichat-maintenance.yaml:108',
+  'file': {'path': '/srv/backups/omnichat/omnichat-db-*.tar.gz',
+           'exists': True,
+           'newest_age': {'warn': 93600.0, 'crit': 172800.0},
+           'min_size': None}},
+ {'id': 'disk',
+  'title': 'Data volume is under 80 % full',
+  'kind': 'disk',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/omnichat-maintenance.yaml:115',
+  'disk': {'path': '/srv', 'used_percent': {'warn': 80.0, 'crit': 90.0}}}]
+
+
+def _main() -> int:
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, root)
+    try:
+        from generator.script import main
+    except ImportError as exc:
+        venv = os.path.join(root, ".venv")
+        python = os.path.join(venv, "bin", "python")
+        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
+            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
+        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
+        return 3
+    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+# Generated from runbooks/platform-security-breach.yaml (mode: hybrid) by `runbooks build`.
+# DO NOT EDIT: edit runbooks/platform-security-breach.yaml and run `runbooks build`.
+# `runbooks build --check` fails while this file is stale.
+"""Checks of runbook 'platform-security-breach' in mode 'hybrid'.
+
+Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
+| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
+3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+"""
+
+import os
+import sys
+
+RUNBOOK = "platform-security-breach"
+MODE = "hybrid"
+CHECKS = [{'id': 'log-present',
+  'title': 'Platform application log exists',
+  'kind': 'file',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/platform-security-breach.yaml:98',
+  'file': {'path': '/var/log/platform/app.log',
+           'exists': True,
+           'newest_age': None,
+           'min_size': None}},
+ {'id': 'no-admin',
+  'title': 'No admin console is served on the public API',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/platform-security-breach.yaml:104',
+  'http': {'url': 'https://platform.ops.example.internal/admin',
+           'status': [401, 403, 404],
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'json': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'auth-failures',
+  'title': 'No authentication failures in the platform log',
+  'kind': 'command',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/platform-security-breach.yaml:109',
+  'command': {'run': ['grep',
+                      '-ciE',
+                      'unauthori[sz]ed|forbidden|login failed|invalid (api )?key',
+                      '/var/log/platform/app.log'],
+              'exit_code': 1,
+              'stdout_contains': None,
+              'stdout_regex': None}},
+ {'id': 'config-clean',
+  'title': 'Configuration holds no plaintext credentials',
+  'kind': 'command',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/platform-security-breach.yaml:115',
+  'command': {'run': ['grep',
+                      '-ciE',
+                      '(password|secret|api_key|token)[[:space:]]*[:=]|://[^/:@]+:[^/@]+@',
+                      '/etc/platform.yaml'],
+              'exit_code': 1,
+              'stdout_contains': None,
+              'stdout_regex': None}},
+ {'id': 'health',
+  'title': 'Health endpoint reports ok',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/platform-security-breach.yaml:121',
+  'http': {'url': 'https://platform.ops.example.internal/health',
+           'status': [200],
+           'json': {'status': 'ok'},
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}}]
+
+
+def _main() -> int:
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, root)
+    try:
+        from generator.script import main
+    except ImportError as exc:
+        venv = os.path.join(root, ".venv")
+        python = os.path.join(venv, "bin", "python")
+        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
+            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
+        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
+        return 3
+    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

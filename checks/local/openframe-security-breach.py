@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+# Generated from runbooks/openframe-security-breach.yaml (mode: local) by `runbooks build`.
+# DO NOT EDIT: edit runbooks/openframe-security-breach.yaml and run `runbooks build`.
+# `runbooks build --check` fails while this file is stale.
+"""Checks of runbook 'openframe-security-breach' in mode 'local'.
+
+Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
+| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
+3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+"""
+
+import os
+import sys
+
+RUNBOOK = "openframe-security-breach"
+MODE = "local"
+CHECKS = [{'id': 'log-present',
+  'title': 'OpenFrame application log exists',
+  'kind': 'file',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/openframe-security-breach.yaml:94',
+  'file': {'path': '.demo/logs/openframe/app.log',
+           'exists': True,
+           'newest_age': None,
+           'min_size': None}},
+ {'id': 'no-env-file',
+  'title': 'No environment file is served over HTTP',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/openframe-security-breach.yaml:100',
+  'http': {'url': 'http://127.0.0.1:18104/.env',
+           'status': [403, 404],
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'json': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'auth-failures',
+  'title': 'No authentication failures in the OpenFrame log',
+  'kind': 'command',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/openframe-security-breach.yaml:105',
+  'command': {'run': ['grep',
+                      '-ciE',
+                      'unauthori[sz]ed|forbidden|invalid (api )?key',
+                      '.demo/logs/openframe/app.log'],
+              'exit_code': 1,
+              'stdout_contains': None,
+              'stdout_regex': None}},
+ {'id': 'config-clean',
+  'title': 'Configuration holds no plaintext secrets',
+  'kind': 'command',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/openframe-security-breach.yaml:111',
+  'command': {'run': ['grep',
+                      '-ciE',
+                      '(password|secret|api_key|token)[[:space:]]*[:=]|://[^/:@]+:[^/@]+@',
+                      '.demo/config/openframe.yaml'],
+              'exit_code': 1,
+              'stdout_contains': None,
+              'stdout_regex': None}},
+ {'id': 'health',
+  'title': 'Health endpoint reports ok with bus and processor up',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/openframe-security-breach.yaml:117',
+  'http': {'url': 'http://127.0.0.1:18104/health',
+           'status': [200],
+           'json': {'status': 'ok', 'checks.event_bus': 'up', 'checks.stream_processor': 'up'},
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}}]
+
+
+def _main() -> int:
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, root)
+    try:
+        from generator.script import main
+    except ImportError as exc:
+        venv = os.path.join(root, ".venv")
+        python = os.path.join(venv, "bin", "python")
+        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
+            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
+        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
+        return 3
+    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

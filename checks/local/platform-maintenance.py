@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+# Generated from runbooks/platform-maintenance.yaml (mode: local) by `runbooks build`.
+# DO NOT EDIT: edit runbooks/platform-maintenance.yaml and run `runbooks build`.
+# `runbooks build --check` fails while this file is stale.
+"""Checks of runbook 'platform-maintenance' in mode 'local'.
+
+Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
+| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
+3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+"""
+
+import os
+import sys
+
+RUNBOOK = "platform-maintenance"
+MODE = "local"
+CHECKS = [{'id': 'health',
+  'title': 'Health endpoint reports ok',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/platform-maintenance.yaml:99',
+  'http': {'url': 'http://127.0.0.1:18105/health',
+           'status': [200],
+           'json': {'status': 'ok',
+                    'checks.api': 'up',
+                    'checks.postgres': 'up',
+                    'checks.redis': 'up'},
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'postgres',
+  'title': 'PostgreSQL accepts connections',
+  'kind': 'tcp',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/platform-maintenance.yaml:105',
+  'tcp': {'host': '127.0.0.1', 'port': 18201, 'latency_ms': None}},
+ {'id': 'db-pool',
+  'title': 'PostgreSQL pool usage under 80 %',
+  'kind': 'command',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/platform-maintenance.yaml:110',
+  'command': {'run': ['sh',
+                      '-c',
+                      'curl -fsS http://127.0.0.1:18105/metrics | awk '
+                      "'/^platform_db_connections_in_use/ {u=$2} /^platform_db_connections_max/ "
+                      '{m=$2} END {if (!m) exit 2; printf "pool_used %d/%d\\n", u, m; exit (u/m < '
+                      "0.8 ? 0 : 1)}'"],
+              'exit_code': 0,
+              'stdout_contains': None,
+              'stdout_regex': None}},
+ {'id': 'log-present',
+  'title': 'Platform application log exists',
+  'kind': 'file',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/platform-maintenance.yaml:122',
+  'file': {'path': '.demo/logs/platform/app.log',
+           'exists': True,
+           'newest_age': None,
+           'min_size': None}},
+ {'id': 'log-errors',
+  'title': 'No ERROR lines in the platform log',
+  'kind': 'command',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/platform-maintenance.yaml:128',
+  'command': {'run': ['grep', '-c', 'ERROR', '.demo/logs/platform/app.log'],
+              'exit_code': 1,
+              'stdout_contains': None,
+              'stdout_regex': None}},
+ {'id': 'backup-fresh',
+  'title': 'Newest platform backup is under 26 h old',
+  'kind': 'file',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/platform-maintenance.yaml:134',
+  'file': {'path': '.demo/backups/platform/platform-db-*.tar.gz',
+           'exists': True,
+           'newest_age': {'warn': 93600.0, 'crit': 172800.0},
+           'min_size': None}},
+ {'id': 'disk',
+  'title': 'Data volume is under 80 % full',
+  'kind': 'disk',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/platform-maintenance.yaml:141',
+  'disk': {'path': '.', 'used_percent': {'warn': 80.0, 'crit': 90.0}}}]
+
+
+def _main() -> int:
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, root)
+    try:
+        from generator.script import main
+    except ImportError as exc:
+        venv = os.path.join(root, ".venv")
+        python = os.path.join(venv, "bin", "python")
+        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
+            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
+        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
+        return 3
+    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+# Generated from runbooks/search-incident.yaml (mode: local) by `runbooks build`.
+# DO NOT EDIT: edit runbooks/search-incident.yaml and run `runbooks build`.
+# `runbooks build --check` fails while this file is stale.
+"""Checks of runbook 'search-incident' in mode 'local'.
+
+Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
+| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
+3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+"""
+
+import os
+import sys
+
+RUNBOOK = "search-incident"
+MODE = "local"
+CHECKS = [{'id': 'health',
+  'title': 'Health endpoint reports ok',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/search-incident.yaml:113',
+  'http': {'url': 'http://127.0.0.1:18102/health',
+           'status': [200],
+           'json': {'status': 'ok'},
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'status',
+  'title': 'Status endpoint reports operational',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/search-incident.yaml:119',
+  'http': {'url': 'http://127.0.0.1:18102/status',
+           'status': [200],
+           'json': {'status': 'operational',
+                    'components.index': 'up',
+                    'components.query_cache': 'up'},
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'query',
+  'title': 'A search query returns results',
+  'kind': 'http',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/search-incident.yaml:125',
+  'http': {'url': 'http://127.0.0.1:18102/search?q=latency',
+           'status': [200],
+           'json': {'total': 1},
+           'method': 'GET',
+           'headers': {},
+           'body_contains': None,
+           'body_regex': None,
+           'latency_ms': None,
+           'follow_redirects': False,
+           'verify': True}},
+ {'id': 'recent-errors',
+  'title': 'No ERROR lines in the search log',
+  'kind': 'command',
+  'timeout': None,
+  'severity': 'critical',
+  'source': 'runbooks/search-incident.yaml:131',
+  'command': {'run': ['grep', '-c', 'ERROR', '.demo/logs/search/app.log'],
+              'exit_code': 1,
+              'stdout_contains': None,
+              'stdout_regex': None}}]
+
+
+def _main() -> int:
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, root)
+    try:
+        from generator.script import main
+    except ImportError as exc:
+        venv = os.path.join(root, ".venv")
+        python = os.path.join(venv, "bin", "python")
+        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
+            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
+        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
+        return 3
+    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(_main())
