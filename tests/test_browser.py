@@ -17,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +25,9 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from PIL import Image, ImageChops
+from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +41,8 @@ COPY_IGNORE = shutil.ignore_patterns(".venv", "site", ".git", ".demo", ".runbook
 # How long to wait for another demo to release the stack's ports.
 PORT_WAIT = 20.0
 
+# Material's copy button: `button.md-clipboard` up to 9.6, a `md-code__button` of type copy since 9.7.
+COPY_BUTTON = 'button.md-clipboard, button.md-code__button[data-md-type="copy"]'
 # The badge colours of runbooks.css (light scheme).
 OK_FG, OK_BG = (0x1B, 0x7F, 0x3B), (0xE3, 0xF4, 0xE8)
 CRIT_FG, CRIT_BG = (0xB3, 0x26, 0x1E), (0xFD, 0xE4, 0xE1)
@@ -54,8 +60,11 @@ def _busy_ports(ports: list[int]) -> list[int]:
     busy = []
     for port in ports:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            # As the stack binds: with SO_REUSEADDR, so TIME_WAIT leftovers do not count as busy.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind(("127.0.0.1", port))
+                sock.listen(1)
             except OSError as exc:
                 if exc.errno == errno.EADDRINUSE:
                     busy.append(port)
@@ -73,10 +82,14 @@ def _wait_for_ports(ports: list[int], timeout: float) -> list[int]:
     return busy
 
 
+def _under_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
 def _ports_busy_outcome(detail: str) -> None:
     message = (f"the demo stack's ports are taken ({detail}); another `runbooks demo` or demo stack "
                f"is running on 127.0.0.1 — stop it and rerun")
-    if os.environ.get("CI"):
+    if _under_ci():
         pytest.fail(message + " (never skipped under CI)")
     pytest.skip(message)
 
@@ -92,12 +105,8 @@ def _near(a: tuple[int, int, int], b: tuple[int, int, int], tol: int = 8) -> boo
     return max(abs(x - y) for x, y in zip(a, b)) <= tol
 
 
-def _count_near(png: Path, colour: tuple[int, int, int], tol: int = 12) -> int:
-    """Pixels of the image within ``tol`` of ``colour`` on every channel."""
-    from PIL import Image, ImageChops
-
-    with Image.open(png) as img:
-        rgb = img.convert("RGB")
+def _count_near(rgb: Image.Image, colour: tuple[int, int, int], tol: int = 12) -> int:
+    """Pixels of an RGB image within ``tol`` of ``colour`` on every channel."""
     diff = ImageChops.difference(rgb, Image.new("RGB", rgb.size, colour))
     masks = [band.point(lambda v: 255 if v <= tol else 0) for band in diff.split()]
     both = ImageChops.logical_and(ImageChops.logical_and(masks[0].convert("1"), masks[1].convert("1")),
@@ -113,9 +122,18 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 # ------------------------------------------------------------------ fixtures
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """Run the real ``runbooks demo`` in a copy of the repository; return what it built."""
-    root = tmp_path_factory.mktemp("browser") / "repo"
+def demo() -> Iterator[dict[str, object]]:
+    """Run the real ``runbooks demo`` in a copy of the repository; yield what it built."""
+    # Not tmp_path_factory: a concurrent pytest run prunes older basetemps under
+    # /tmp/pytest-of-USER, which would pull the site out from under the browser.
+    tmp = Path(tempfile.mkdtemp(prefix="runbooks-browser-"))
+    try:
+        yield _run_demo(tmp / "repo")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _run_demo(root: Path) -> dict[str, object]:
     shutil.copytree(REPO, root, ignore=COPY_IGNORE)
     runbooks = Path(sys.executable).parent / "runbooks"
     assert runbooks.exists(), f"{runbooks} missing: install the project (`make test` does)"
@@ -127,14 +145,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     ports = _demo_ports()
     for attempt in range(2):
         busy = _wait_for_ports(ports, PORT_WAIT)
-        if busy and not os.environ.get("CI"):
+        if busy and not _under_ci():
             _ports_busy_outcome(f"ports {', '.join(map(str, busy))} in use for {PORT_WAIT:g}s")
         proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=120)
         output = proc.stdout + proc.stderr
         if proc.returncode != 0 and "is in use" in output and attempt == 0:
             continue  # lost a race with another demo: wait for the ports once more
         break
-    if proc.returncode != 0 and "is in use" in output and not os.environ.get("CI"):
+    if proc.returncode != 0 and "is in use" in output and not _under_ci():
         _ports_busy_outcome(output.strip().splitlines()[-1])
     assert proc.returncode == 0, f"`{' '.join(cmd)}` exited {proc.returncode}:\n{output}"
     site = root / "site"
@@ -157,11 +175,9 @@ def site_url(demo: dict[str, object]) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
+def chromium() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (scripts/system-deps.sh, Debian package chromium)")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -171,10 +187,12 @@ def chromium() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(chromium: object, site_url: str) -> Iterator[object]:
+def page(chromium: Browser, site_url: str) -> Iterator[Page]:
     # Light scheme and 1x pixels: the colours in the screenshots are then runbooks.css's own.
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1,  # type: ignore[attr-defined]
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1,
                                    color_scheme="light", base_url=site_url)
+    # Hermetic: only the served site. (Material's theme asks Google Fonts for Roboto.)
+    context.route(re.compile(r"^(?!http://127\.0\.0\.1:)"), lambda route: route.abort())
     errors: list[str] = []
     pg = context.new_page()
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -186,20 +204,23 @@ def page(chromium: object, site_url: str) -> Iterator[object]:
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
-def _screenshot(pg: object, name: str) -> Path:
+def _screenshot(pg: Page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / name
-    pg.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    # From the top: Material's sticky header is drawn where the page is scrolled to.
+    pg.evaluate("window.scrollTo(0, 0)")
+    pg.wait_for_timeout(100)
+    pg.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 0
     return path
 
 
 # ------------------------------------------------------------------ tests
 
-def test_status_page_shows_coloured_states(page: object) -> None:
-    page.goto("/local/status/")  # type: ignore[attr-defined]
-    ok = page.locator('.rb-status [data-rb-state="OK"]')  # type: ignore[attr-defined]
-    crit = page.locator('.rb-status [data-rb-state="CRITICAL"]')  # type: ignore[attr-defined]
+def test_status_page_shows_coloured_states(page: Page) -> None:
+    page.goto("/local/status/")
+    ok = page.locator('.rb-status [data-rb-state="OK"]')
+    crit = page.locator('.rb-status [data-rb-state="CRITICAL"]')
     assert ok.count() >= 1 and crit.count() >= 1, "the status table needs an OK and a CRITICAL check"
     ok.first.wait_for(state="visible")
     crit.first.wait_for(state="visible")
@@ -216,49 +237,52 @@ def test_status_page_shows_coloured_states(page: object) -> None:
     assert _near(crit_bg, CRIT_BG) and _near(crit_fg, CRIT_FG), (crit_bg, crit_fg)
 
     png = _screenshot(page, "status-local.png")
-    counts = {name: _count_near(png, colour) for name, colour in
+    with Image.open(png) as img:
+        rgb = img.convert("RGB")
+    counts = {name: _count_near(rgb, colour) for name, colour in
               {"OK background": OK_BG, "OK text": OK_FG,
                "CRITICAL background": CRIT_BG, "CRITICAL text": CRIT_FG}.items()}
     for name, n in counts.items():
         assert n > 50, f"{png}: only {n} pixels near the {name} colour ({counts})"
 
 
-def test_runbook_page(page: object, demo: dict[str, object]) -> None:
-    page.goto("/local/search-health/")  # type: ignore[attr-defined]
-    modebar = page.locator("nav.rb-modebar")  # type: ignore[attr-defined]
+def test_runbook_page(page: Page, demo: dict[str, object]) -> None:
+    page.goto("/local/search-health/")
+    modebar = page.locator("nav.rb-modebar")
     modebar.wait_for(state="visible")
     current = modebar.locator(".rb-modebar__item--current")
     assert current.count() == 1 and current.inner_text().strip() == "Local"
     assert modebar.locator("a.rb-modebar__item", has_text="Hybrid").count() == 1
 
     # Commands: code blocks, each with Material's copy button (added by its JavaScript).
-    commands = page.locator("div.rb-command")  # type: ignore[attr-defined]
+    commands = page.locator("div.rb-command")
     assert commands.count() >= 3
-    commands.first.locator("button.md-clipboard").wait_for(state="attached")
+    commands.first.locator(COPY_BUTTON).wait_for(state="attached")
     for i in range(commands.count()):
         block = commands.nth(i)
         assert block.locator("pre code").count() == 1
-        assert block.locator("button.md-clipboard").count() == 1, f"command block {i} has no copy button"
+        assert block.locator(COPY_BUTTON).count() == 1, f"command block {i} has no copy button"
     assert "curl -fsS http://127.0.0.1:18102/health" in commands.first.locator("code").inner_text()
 
-    # Checks table: a result per check.
-    rows = page.locator("table.rb-checks tbody tr")  # type: ignore[attr-defined]
-    assert rows.count() == 5
-    assert rows.locator("[data-rb-state]").count() == 5
-    assert page.locator('table.rb-checks [data-rb-state="NOTRUN"]').count() == 0  # type: ignore[attr-defined]
+    # Checks table: one stamped result per check (none left "not run").
+    rows = page.locator("table.rb-checks tbody tr")
+    assert rows.count() >= 4
+    for i in range(rows.count()):
+        assert rows.nth(i).locator("[data-rb-state]").count() == 1, rows.nth(i).inner_text()
+    assert page.locator('table.rb-checks [data-rb-state="NOTRUN"]').count() == 0
     _assert_evidence_escaped(page, minimum=1)
     _screenshot(page, "runbook-search-health.png")
 
     if demo["critical_runbook"] != "search-health":
-        page.goto(f"/local/{demo['critical_runbook']}/")  # type: ignore[attr-defined]
-        assert page.locator('table.rb-checks [data-rb-state="CRITICAL"]').count() >= 1  # type: ignore[attr-defined]
+        page.goto(f"/local/{demo['critical_runbook']}/")
+        assert page.locator('table.rb-checks [data-rb-state="CRITICAL"]').count() >= 1
         _assert_evidence_escaped(page, minimum=1)
 
 
-def _assert_evidence_escaped(page: object, minimum: int) -> None:
-    evidence = page.locator("details.rb-evidence")  # type: ignore[attr-defined]
+def _assert_evidence_escaped(page: Page, minimum: int) -> None:
+    evidence = page.locator("details.rb-evidence")
     assert evidence.count() >= minimum, "a failing check should show its evidence"
-    assert page.locator(".rb-evidence script").count() == 0, "raw <script> inside evidence"  # type: ignore[attr-defined]
+    assert page.locator(".rb-evidence script").count() == 0, "raw <script> inside evidence"
     for i in range(evidence.count()):
         details = evidence.nth(i)
         details.locator("summary").click()
@@ -271,15 +295,26 @@ def _assert_evidence_escaped(page: object, minimum: int) -> None:
             assert pres.nth(j).inner_text().strip()
 
 
-def test_search_finds_runbooks(page: object) -> None:
-    page.goto("/local/")  # type: ignore[attr-defined]
-    assert page.locator('table.rb-runbooks [data-rb-state]').count() >= 2  # type: ignore[attr-defined]
-    box = page.locator("input.md-search__input")  # type: ignore[attr-defined]
+def test_search_finds_runbooks(page: Page) -> None:
+    page.goto("/local/")
+    assert page.locator('table.rb-runbooks [data-rb-state]').count() >= 2
+    box = page.locator("input.md-search__input")
     if not box.is_visible():
-        page.locator('label.md-header__button[for="__search"]').click()  # type: ignore[attr-defined]
-    box.click()
-    box.fill("health")
-    results = page.locator(".md-search-result__item")  # type: ignore[attr-defined]
-    results.first.wait_for(state="visible", timeout=15_000)
+        page.locator('label.md-header__button[for="__search"]').click()
+    results = page.locator(".md-search-result__item")
+    # Search runs in a web worker that first loads search/search_index.json; a query
+    # typed before it is ready is not answered, so type it again until results show.
+    deadline = time.monotonic() + 15
+    while True:
+        box.click()
+        box.fill("")
+        box.press_sequentially("health", delay=20)
+        try:
+            results.first.wait_for(state="visible", timeout=1_500)
+            break
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise AssertionError("no search results for 'health' within 15 s "
+                                     "(the worker reads search/search_index.json)") from None
     assert results.count() >= 1
-    assert "health" in page.locator(".md-search-result").inner_text().lower()  # type: ignore[attr-defined]
+    assert "health" in page.locator(".md-search-result").inner_text().lower()

@@ -25,7 +25,8 @@ def add_check(project, params, **common):
 # --- OK ----------------------------------------------------------------------
 
 def test_status_json_fields_body_contains_and_regex_all_pass(project, http_server):
-    url = http_server.route("/http/ok", body={"status": "ok", "checks": {"db": "up"}, "items": [1, 2], "version": "1.2.3"})
+    body = {"status": "ok", "checks": {"db": "up"}, "items": [1, 2], "version": "1.2.3"}
+    url = http_server.route("/http/ok", body=body)
     key = add_check(project, {
         "url": url, "status": 200,
         "json": {"status": "ok", "checks.db": "up", "items.1": 2},
