@@ -324,7 +324,10 @@ def _render_view(runbook: Runbook, mode: Mode, ctx: Ctx) -> RunbookView:
 
     data = runbook.data
     variables = _variables(data["vars"], mode, report)
-    fill = lambda value: resolve(value, variables, report)  # noqa: E731
+
+    def fill(value: Any) -> Any:
+        return resolve(value, variables, report)
+
     checks = [_check_spec(runbook.id, c, i, mode.id, fill, ctx) for i, c in enumerate(data["checks"])]
     active = {c.id for c in checks if c.applies}
     sections = [_render_section(s, mode.id, fill, active) for s in data["sections"] if _applies(s.get("modes"), mode.id)]

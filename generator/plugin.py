@@ -24,11 +24,11 @@ from .store import ResultsIndex
 __all__ = ["RunbooksPlugin"]
 
 
-class _Options(Config):
+class _Options(Config):  # type: ignore[no-untyped-call]  # mkdocs is untyped here
     root = config_options.Type(str, default="")
 
 
-class RunbooksPlugin(BasePlugin[_Options]):
+class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
     catalog: Catalog | None = None
     index: ResultsIndex | None = None
 

@@ -28,7 +28,7 @@ def _type(option: Option) -> str:
     if isinstance(option, KeyedMap):
         return "map id → object"
     if hasattr(option, "choices"):
-        return " \\| ".join(f"`{c}`" for c in option.choices)  # type: ignore[attr-defined]
+        return " \\| ".join(f"`{c}`" for c in option.choices)
     return option.type_name
 
 

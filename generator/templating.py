@@ -55,7 +55,7 @@ def _render_jinja(text: str, variables: Mapping[str, Any]) -> str:
     import jinja2
 
     try:
-        return _compile(text).render(**variables)
+        return str(_compile(text).render(**variables))
     except jinja2.UndefinedError as exc:
         match = _UNDEFINED.search(str(exc))
         raise TemplateProblem(f"undefined variable '{match.group(1)}'" if match else str(exc)) from None

@@ -29,7 +29,7 @@ __all__ = ["TimedTransport", "wire_latency_ms"]
 class _TimedReader(asyncio.StreamReader):
     last_data_at = 0.0
 
-    def feed_data(self, data: bytes) -> None:
+    def feed_data(self, data: Any) -> None:
         self.last_data_at = time.perf_counter()
         super().feed_data(data)
 

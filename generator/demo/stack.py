@@ -315,7 +315,7 @@ def _request_families(state: ServiceState, now: float) -> list[_Family]:
     ]
     samples += [
         (f'{hist}_bucket{{le="+Inf"}}', count),
-        (f"{hist}_sum", round(latency_sum, 3)),
+        (f"{hist}_sum", round(latency_sum, 3)),  # type: ignore[list-item]  # samples hold ints and floats
         (f"{hist}_count", count),
     ]
     return [

@@ -14,9 +14,9 @@ from .base import Kind
 __all__ = ["KINDS", "Kind"]
 
 KINDS: dict[str, Kind] = {
-    "http": http,  # type: ignore[dict-item]
-    "tcp": tcp,  # type: ignore[dict-item]
-    "command": command,  # type: ignore[dict-item]
-    "file": file,  # type: ignore[dict-item]
-    "disk": disk,  # type: ignore[dict-item]
+    "http": http,
+    "tcp": tcp,
+    "command": command,
+    "file": file,
+    "disk": disk,
 }

@@ -24,7 +24,7 @@ SCHEMA = Obj({
     "stdout_contains": ListOf(Str(), "Text stdout must contain (one or a list).", single=True, example="accepting connections"),
     "stdout_regex": ListOf(Regex(), "Regular expression stdout must match (one or a list).", single=True, example="^ok$"),
 })
-ASSERTIONS = ("exit_code", "stdout_contains", "stdout_regex")
+ASSERTIONS: tuple[str, ...] = ("exit_code", "stdout_contains", "stdout_regex")
 
 
 def argv(params: dict[str, Any]) -> list[str]:

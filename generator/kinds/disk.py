@@ -17,7 +17,7 @@ SCHEMA = Obj({
     "path": Str("Any path on the file system; relative paths start at the project root.", default="/", example="/var/lib/postgresql"),
     "used_percent": Threshold(Number(min=0, max=100), "Used-space thresholds in percent.", example={"warn": 80, "crit": 90}),
 })
-ASSERTIONS = ("used_percent",)
+ASSERTIONS: tuple[str, ...] = ("used_percent",)
 
 
 def describe(params: dict[str, Any]) -> str:

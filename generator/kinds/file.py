@@ -21,11 +21,11 @@ SCHEMA = Obj({
     "newest_age": Threshold(Duration(), "Age thresholds for the newest match.", example={"warn": "26h", "crit": "48h"}),
     "min_size": Size("Minimum size of the newest match (bytes, or 10KB, 5MiB…).", example="1KB"),
 })
-ASSERTIONS = ("exists", "newest_age", "min_size")
+ASSERTIONS: tuple[str, ...] = ("exists", "newest_age", "min_size")
 
 
 def describe(params: dict[str, Any]) -> str:
-    return params["path"]
+    return str(params["path"])
 
 
 async def probe(params: dict[str, Any], ctx: ProbeContext) -> Outcome:

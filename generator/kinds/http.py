@@ -29,7 +29,7 @@ SCHEMA = Obj({
     "follow_redirects": Bool("Follow redirects before judging.", default=False),
     "verify": Bool("Verify the TLS certificate of https URLs.", default=True),
 })
-ASSERTIONS = ("status", "body_contains", "body_regex", "json", "latency_ms")
+ASSERTIONS: tuple[str, ...] = ("status", "body_contains", "body_regex", "json", "latency_ms")
 
 
 def describe(params: dict[str, Any]) -> str:
