@@ -224,7 +224,7 @@ def _report(catalog: Any, args: argparse.Namespace, results: list[Any], started_
             site: Path | None) -> int:
     from .engine import utc_now
     from .fsutil import write_atomic
-    from .reporters import Run, summary_table, to_json, to_junit
+    from .reporters import REPORTERS, Run, summary_table
     from .store import RunInfo, record_run
 
     root = catalog.root
@@ -235,10 +235,9 @@ def _report(catalog: Any, args: argparse.Namespace, results: list[Any], started_
     if not args.no_store:
         keep = {c.key for v in catalog.views(args.mode) for c in v.active_checks}
         record_run(root, info, [r for r in results if r.state.value != "SKIPPED"], keep)
-    if args.json:
-        write_atomic(Path(args.json), to_json(run))
-    if args.junit:
-        write_atomic(Path(args.junit), to_junit(run))
+    for fmt in ("json", "junit"):
+        if getattr(args, fmt):
+            write_atomic(Path(getattr(args, fmt)), REPORTERS[fmt](run))
     if site is not None:
         _stamp(catalog, site, info, results, args.no_store)
     return code
@@ -251,7 +250,7 @@ def _stamp(catalog: Any, site: Path, info: Any, results: list[Any], no_store: bo
     if no_store:
         index.results[info.mode].update({r.key: r for r in results if r.state.value != "SKIPPED"})
         index.runs[info.mode] = info
-    changed = stamp_site(site, index, list(catalog.project.modes))
+    changed = stamp_site(site, index, [info.mode])  # a run changes only its own mode's pages (and the home page)
     print(f"stamped {len(changed)} page(s) in {site}")
 
 

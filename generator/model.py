@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from .errors import ConfigError, Diagnostic
 from .kinds import KINDS
 from .schema import (INVALID, SAFE_ID, SAFE_ID_HINT, Choice, Ctx, Duration, KeyedMap, ListOf, MapOf, ModeList,
                      ModeValue, Obj, Option, PerMode, Str, describe, resolve)
-from .yamlload import Document, PathKey, format_path, load_file
+from .yamlload import Document, PathKey, load_file
 
 __all__ = ["PROJECT_FILE", "PROJECT_SCHEMA", "RUNBOOK_SCHEMA", "CHECK_FIELDS", "Mode", "Project", "CheckSpec",
            "RunbookView", "Runbook", "Catalog", "load_catalog", "DEFAULT_TIMEOUT"]
@@ -185,7 +185,7 @@ class Catalog:
         return [rb.views[mode] for rb in self.runbooks.values() if mode in rb.views]
 
 
-def load_catalog(root: Path, *, only: Iterable[str] | None = None) -> Catalog:
+def load_catalog(root: Path) -> Catalog:
     """Validate the project under ``root``; raise ConfigError with every problem."""
     directory = root / "runbooks"
     diagnostics: list[Diagnostic] = []
@@ -195,9 +195,8 @@ def load_catalog(root: Path, *, only: Iterable[str] | None = None) -> Catalog:
     project, ctx = _load_project(project_path, root)
     diagnostics += ctx.diagnostics
     runbooks: dict[str, Runbook] = {}
-    wanted = set(only) if only is not None else None
     for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
-        if path.name == PROJECT_FILE or (wanted is not None and path.stem not in wanted):
+        if path.name == PROJECT_FILE:
             continue
         runbook, problems = _load_runbook(path, root, project)
         diagnostics += problems
@@ -374,6 +373,3 @@ def _check_spec(runbook: str, check: dict[str, Any], index: int, mode: str, fill
     return CheckSpec(runbook, check["id"], title, check["kind"], params,
                      check["timeout"], check["severity"], applies, f"{ctx.doc.path}:{line}")
 
-
-def check_path(index: int) -> str:
-    return format_path(("checks", index))

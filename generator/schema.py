@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from .errors import Diagnostic
 from .templating import TemplateProblem, check_syntax, is_template, render
@@ -493,9 +493,6 @@ def _resolve_template(value: Tmpl, variables: Mapping[str, Any], report: Callabl
         report(value.path, f"{exc} (after filling variables)")
         return INVALID
 
-
-def iter_fields(obj: Obj) -> Iterable[tuple[str, Option]]:
-    return obj.fields.items()
 
 
 class Regex(Str):

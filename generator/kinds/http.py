@@ -7,7 +7,7 @@ import re
 import time
 from typing import Any
 
-from ..results import EVIDENCE_LIMIT, Outcome
+from ..results import Outcome, bounded
 from ..schema import Bool, Choice, Int, ListOf, MapOf, Number, Obj, Regex, Scalar, Str, Threshold
 from ..wire import wire_latency_ms
 from .base import Judge, ProbeContext
@@ -115,6 +115,4 @@ def _same(got: Any, want: Any) -> bool:
 def _evidence(status: int, headers: Any, text: str) -> str:
     lines = [f"HTTP {status}"]
     lines += [f"{name}: {headers[name]}" for name in SHOWN_HEADERS if name in headers]
-    excerpt = text[:EVIDENCE_LIMIT]
-    more = f"\n… ({len(text) - EVIDENCE_LIMIT} more characters cut)" if len(text) > EVIDENCE_LIMIT else ""
-    return "\n".join(lines) + "\n\n" + excerpt + more
+    return "\n".join(lines) + "\n\n" + bounded(text)
