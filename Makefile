@@ -10,11 +10,11 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[aws,test]'
 	touch $(STAMP)
 
-## demo: create the environment, start the demo stack, build, run the local checks, stamp the pages, stop
-demo: $(STAMP)
+## demo: create the environment (and Debian packages), start the demo stack, build, run the local checks, stamp the pages, stop
+demo: $(STAMP) system-deps
 	$(VENV)/bin/runbooks demo $(if $(FAIL),--fail $(FAIL))
 
 ## test: the whole test suite (installs Chromium when it is missing)
