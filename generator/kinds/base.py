@@ -55,17 +55,22 @@ class Judge:
         return ok
 
     def threshold(self, label: str, value: float, limits: dict[str, Any] | None, unit: str = "",
-                  *, durations: bool = False) -> None:
-        """Compare a higher-is-worse value with ``{warn, crit}``."""
+                  *, durations: bool = False, below: bool = False) -> None:
+        """Compare ``value`` with ``{warn, crit}``: crossing above is bad, or below when ``below``."""
         show = format_duration if durations else (lambda v: f"{v:g}{unit}")
         limits = limits or {}
         self.metrics[f"{label}_{_perf_unit(unit, durations) or 'value'}".replace("%", "percent")] = value
         warn, crit = limits.get("warn"), limits.get("crit")
-        self.perfdata.append(f"{label}={value:g}{_perf_unit(unit, durations)};{_g(warn)};{_g(crit)}")
-        if crit is not None and value > crit:
-            self.failures.append(f"{label} {show(value)} > crit {show(crit)}")
-        elif warn is not None and value > warn:
-            self.warnings.append(f"{label} {show(value)} > warn {show(warn)}")
+        self.perfdata.append(f"{label}={value:g}{_perf_unit(unit, durations)};{_g(warn, below)};{_g(crit, below)}")
+        sign = "<" if below else ">"
+
+        def crossed(limit: float | None) -> bool:
+            return limit is not None and (value < limit if below else value > limit)
+
+        if crossed(crit):
+            self.failures.append(f"{label} {show(value)} {sign} crit {show(crit)}")
+        elif crossed(warn):
+            self.warnings.append(f"{label} {show(value)} {sign} warn {show(warn)}")
 
     def outcome(self, observed: str, evidence: str = "") -> Outcome:
         if self.failures:
@@ -77,8 +82,11 @@ class Judge:
         return Outcome(State.OK, observed, "", observed, "", self.perfdata, self.metrics)
 
 
-def _g(value: Any) -> str:
-    return "" if value is None else f"{value:g}"
+def _g(value: Any, below: bool = False) -> str:
+    """A Nagios threshold: ``X`` alerts above X, ``X:`` alerts below X."""
+    if value is None:
+        return ""
+    return f"{value:g}:" if below else f"{value:g}"
 
 
 def _perf_unit(unit: str, durations: bool) -> str:
