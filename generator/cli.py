@@ -234,7 +234,7 @@ def _report(catalog: Any, args: argparse.Namespace, results: list[Any], started_
     info = RunInfo(args.mode, started_at, run.commit)
     if not args.no_store:
         keep = {c.key for v in catalog.views(args.mode) for c in v.active_checks}
-        record_run(root, info, [r for r in results if r.state.value != "SKIPPED"], keep)
+        record_run(root, info, [r for r in results if _recordable(r)], keep)
     for fmt in ("json", "junit"):
         if getattr(args, fmt):
             write_atomic(Path(getattr(args, fmt)), REPORTERS[fmt](run))
@@ -243,12 +243,17 @@ def _report(catalog: Any, args: argparse.Namespace, results: list[Any], started_
     return code
 
 
+def _recordable(result: Any) -> bool:
+    """Checks that do not apply to the mode leave no result; a check skipped for its needs does."""
+    return bool(result.state.value != "SKIPPED" or result.reason == "needs")
+
+
 def _stamp(catalog: Any, site: Path, info: Any, results: list[Any], no_store: bool) -> None:
     from .stamp import filtered_index, stamp_site
 
     index = filtered_index(catalog)
     if no_store:
-        index.results[info.mode].update({r.key: r for r in results if r.state.value != "SKIPPED"})
+        index.results[info.mode].update({r.key: r for r in results if _recordable(r)})
         index.runs[info.mode] = info
     changed = stamp_site(site, index, [info.mode])  # a run changes only its own mode's pages (and the home page)
     print(f"stamped {len(changed)} page(s) in {site}")

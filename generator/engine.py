@@ -4,6 +4,11 @@ A check that crashes, hangs or times out becomes a Result with a classified
 reason; nothing a probe does can crash the run. Exceptions from the network
 stack are translated into reasons in one place (``classify``), as httpx's
 ``map_httpcore_exceptions`` does.
+
+Around each probe: a check waits for the checks it ``needs`` (and is SKIPPED
+when one is not OK), its ``${env:…}``/``${file:…}`` secrets are filled in just
+before the probe and masked in what comes back, and it is tried again up to
+``retries`` times while it is not OK.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from typing import Any, AsyncIterator, Callable, Sequence
 from .kinds import KINDS
 from .kinds.base import ProbeContext
 from .model import DEFAULT_TIMEOUT, CheckSpec
-from .results import Outcome, Result, State
+from .results import EVIDENCE_TOTAL, Outcome, Result, State, bounded, retry_note
+from .secrets import MissingSecret, Resolved, resolve_secrets
 
 __all__ = ["RunOptions", "HttpPool", "classify", "run_checks", "run_checks_sync", "utc_now"]
 
@@ -122,34 +128,88 @@ def _detail(chain: list[BaseException]) -> str:
 
 
 async def _probe(spec: CheckSpec, ctx: ProbeContext, timeout: float) -> Outcome:
+    kind = KINDS[spec.kind]
     try:
-        return await asyncio.wait_for(KINDS[spec.kind].probe(spec.params, ctx), timeout)
+        secrets = resolve_secrets(spec.params, ctx.root, getattr(kind, "secret_quoting", _no_quoting)(spec.params))
+    except MissingSecret as exc:
+        return Outcome(State.UNKNOWN, str(exc), "error")
+    try:
+        outcome = await asyncio.wait_for(kind.probe(secrets.params, ctx), timeout)
     except asyncio.TimeoutError:
-        return Outcome(State.CRITICAL, f"timed out after {timeout:g}s", "timeout")
+        outcome = _failed(spec, Outcome(State.CRITICAL, f"timed out after {timeout:g}s", "timeout"))
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # a probe must never take the run down
-        return classify(exc)
+        outcome = _failed(spec, classify(exc), exc)
+    return _masked(outcome, secrets)
 
 
-def _result(spec: CheckSpec, mode: str, outcome: Outcome, started_at: str, duration_ms: float) -> Result:
+def _no_quoting(params: dict[str, Any]) -> dict[str, Callable[[str], str]]:
+    return {}
+
+
+def _failed(spec: CheckSpec, outcome: Outcome, exc: BaseException | None = None) -> Outcome:
+    """Evidence for a probe that got no answer to judge: what it tried, and what went wrong."""
+    lines = [f"expected: an answer from {KINDS[spec.kind].describe(spec.params)} within the timeout",
+             f"got: {outcome.summary}"]
+    lines += [f"  {type(e).__name__}: {str(e).strip()[:300]}" for e in (_chain(exc) if exc else []) if str(e).strip()]
+    outcome.evidence = "\n".join(lines)
+    return outcome
+
+
+def _masked(outcome: Outcome, secrets: Resolved) -> Outcome:
+    if secrets.values:
+        outcome.summary, outcome.observed = secrets.mask(outcome.summary), secrets.mask(outcome.observed)
+        outcome.evidence = secrets.mask(outcome.evidence)
+        outcome.perfdata = [secrets.mask(p) for p in outcome.perfdata]
+    return outcome
+
+
+def _result(spec: CheckSpec, mode: str, outcome: Outcome, started_at: str, duration_ms: float,
+            attempts: int = 1) -> Result:
     state = outcome.state
     if spec.severity == "warning" and state is State.CRITICAL:
         state = State.WARNING  # a non-critical check: failures are capped at WARNING
     return Result(mode, spec.runbook, spec.id, spec.title, spec.kind, state, outcome.summary, outcome.reason,
-                  outcome.observed, outcome.evidence, outcome.perfdata, outcome.metrics, round(duration_ms, 2), started_at,
-                  KINDS[spec.kind].describe(spec.params) if spec.applies else "")
+                  outcome.observed, bounded(outcome.evidence, EVIDENCE_TOTAL), outcome.perfdata, outcome.metrics,
+                  round(duration_ms, 2), started_at,
+                  KINDS[spec.kind].describe(spec.params) if spec.applies else "", attempts, retry_note(state, attempts))
 
 
 async def _run_one(spec: CheckSpec, mode: str, ctx: ProbeContext, gate: asyncio.Semaphore,
-                   options: RunOptions) -> Result:
+                   options: RunOptions, runs: dict[str, asyncio.Task[Result]]) -> Result:
     if not spec.applies:
         return _result(spec, mode, Outcome(State.SKIPPED, f"does not apply to mode {mode}"), utc_now(), 0.0)
-    async with gate:
-        started_at, started = utc_now(), time.perf_counter()
-        timeout = spec.timeout or options.timeout or DEFAULT_TIMEOUT
-        outcome = await _probe(spec, ctx, timeout)
-        return _result(spec, mode, outcome, started_at, (time.perf_counter() - started) * 1000)
+    blocked = await _blocking_need(spec, runs)
+    if blocked is not None:
+        return _result(spec, mode, blocked, utc_now(), 0.0)
+    started_at, started = utc_now(), time.perf_counter()
+    timeout = spec.timeout or options.timeout or DEFAULT_TIMEOUT
+    attempts = 0
+    while True:
+        attempts += 1
+        async with gate:  # not held while waiting to retry
+            outcome = await _probe(spec, ctx, timeout)
+        if outcome.state is State.OK or attempts > spec.retries:
+            break
+        await asyncio.sleep(spec.retry_delay)
+    return _result(spec, mode, outcome, started_at, (time.perf_counter() - started) * 1000, attempts)
+
+
+async def _blocking_need(spec: CheckSpec, runs: dict[str, asyncio.Task[Result]]) -> Outcome | None:
+    """SKIPPED "needs X" when a needed check (in this run) ends other than OK."""
+    for key, need in zip(spec.need_keys, spec.needs):
+        task = runs.get(key)
+        if task is None:
+            continue  # not selected for this run: nothing to wait for
+        await asyncio.wait([task])
+        got = task.result() if not task.cancelled() and task.exception() is None else None
+        if got is None or got.state is not State.OK:
+            state = got.state.value if got else "did not finish"
+            detail = f"{got.summary}" if got else ""
+            return Outcome(State.SKIPPED, f"needs {need} (it is {state})", "needs",
+                           evidence=f"expected: {need} to be OK first\ngot: {state}" + (f": {detail}" if detail else ""))
+    return None
 
 
 async def run_checks(specs: Sequence[CheckSpec], mode: str, root: Path, options: RunOptions,
@@ -158,7 +218,11 @@ async def run_checks(specs: Sequence[CheckSpec], mode: str, root: Path, options:
     gate = asyncio.Semaphore(max(1, options.concurrency))
     pool = HttpPool(options.concurrency) if any(s.kind == "http" and s.applies for s in specs) else None
     ctx = ProbeContext(root=root, http=pool)
-    tasks = [asyncio.create_task(_run_one(spec, mode, ctx, gate, options)) for spec in specs]
+    runs: dict[str, asyncio.Task[Result]] = {}
+    tasks = []
+    for spec in specs:  # a task awaits the tasks it needs; they all exist before any starts
+        runs[spec.key] = asyncio.create_task(_run_one(spec, mode, ctx, gate, options, runs))
+        tasks.append(runs[spec.key])
     if on_result is not None:
         for task in tasks:
             task.add_done_callback(lambda t: t.cancelled() or t.exception() or on_result(t.result()))

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from .errors import ConfigError, Diagnostic
 from .kinds import KINDS
-from .schema import (INVALID, SAFE_ID, SAFE_ID_HINT, Choice, Ctx, Duration, KeyedMap, ListOf, MapOf, ModeList,
+from .schema import (INVALID, SAFE_ID, SAFE_ID_HINT, Choice, Ctx, Duration, Int, KeyedMap, ListOf, MapOf, ModeList,
                      ModeValue, Obj, Option, PerMode, Str, describe, resolve)
 from .yamlload import Document, PathKey, load_file
 
@@ -64,6 +64,13 @@ CHECK_FIELDS: dict[str, Option] = {
     "timeout": Duration("Time limit for one probe (default 10s, or run-checks --timeout).", example="5s"),
     "severity": Choice(["critical", "warning"], "critical: a failure is CRITICAL; warning: failures are capped at WARNING.",
                        default="critical"),
+    "retries": Obj({
+        "count": Int("Extra attempts after a result that is not OK.", min=1, max=10, required=True, example=2),
+        "delay": Duration("Pause before each retry.", default=1.0, example="2s"),
+    }, "Try again before reporting a failure; a check that passes on a retry is OK and marked "
+       "\"passed after N retries\".", example={"count": 2, "delay": "2s"}),
+    "needs": ListOf(Str(pattern=SAFE_ID, hint=SAFE_ID_HINT), "Ids of checks in this runbook that must be OK first; "
+                    "otherwise this check is SKIPPED with the reason \"needs X\".", single=True, example=["db-up"]),
 }
 
 _STEP = Obj({
@@ -127,19 +134,33 @@ class CheckSpec:
     severity: str = "critical"
     applies: bool = True
     source: str = ""
+    needs: list[str] = field(default_factory=list)  # check ids in the same runbook that run in this mode
+    retries: int = 0
+    retry_delay: float = 0.0
 
     @property
     def key(self) -> str:
         return f"{self.runbook}/{self.id}"
 
+    @property
+    def need_keys(self) -> list[str]:
+        return [f"{self.runbook}/{need}" for need in self.needs]
+
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "kind": self.kind, "timeout": self.timeout,
+        data: dict[str, Any] = {"id": self.id, "title": self.title, "kind": self.kind, "timeout": self.timeout,
                 "severity": self.severity, "source": self.source, self.kind: self.params}
+        if self.needs:
+            data["needs"] = self.needs
+        if self.retries:
+            data["retries"] = {"count": self.retries, "delay": self.retry_delay}
+        return data
 
     @classmethod
     def from_dict(cls, runbook: str, data: Mapping[str, Any]) -> "CheckSpec":
+        retries = data.get("retries") or {"count": 0, "delay": 0.0}
         return cls(runbook, data["id"], data["title"], data["kind"], dict(data[data["kind"]]),
-                   data.get("timeout"), data.get("severity", "critical"), True, data.get("source", ""))
+                   data.get("timeout"), data.get("severity", "critical"), True, data.get("source", ""),
+                   list(data.get("needs") or []), retries["count"], retries["delay"])
 
 
 @dataclass
@@ -306,6 +327,7 @@ def _cross_check(data: dict[str, Any], raw_checks: Any, project: Project, ctx: C
         if check_id in ids:
             ctx.error(("checks", index, "id"), f"duplicate check id '{check_id}' (first at checks[{ids[check_id]}])")
         ids.setdefault(check_id, index)
+    _check_needs(data["checks"], ids, ctx)
     for s_index, section in enumerate(data["sections"] or []):
         for t_index, step in enumerate(section["steps"] if section is not INVALID and section["steps"] else []):
             ref = step["check"] if step is not INVALID else None
@@ -315,6 +337,39 @@ def _cross_check(data: dict[str, Any], raw_checks: Any, project: Project, ctx: C
     severity = data["severity"]
     if isinstance(severity, str) and severity not in project.severities:
         ctx.error(("severity",), f"unknown severity '{severity}'; expected one of: {', '.join(project.severities)}")
+
+
+def _check_needs(checks: list[Any], ids: dict[str, int], ctx: Ctx) -> None:
+    """Every need names a check of this runbook, and needs form no cycle."""
+    graph: dict[str, list[str]] = {}
+    for index, check in enumerate(checks):
+        if check is INVALID:
+            continue
+        for need in check["needs"] or []:
+            if need not in ids:
+                ctx.error(("checks", index, "needs"), f"unknown check '{need}'; checks in this runbook: {', '.join(ids)}")
+        graph[check["id"]] = [n for n in check["needs"] or [] if n in ids]
+    reported: set[str] = set()
+    for start in graph:
+        cycle = _cycle_from(start, graph)
+        if cycle and not reported & set(cycle):
+            reported |= set(cycle)
+            ctx.error(("checks", ids[cycle[0]], "needs"), f"dependency cycle: {' → '.join(cycle + [cycle[0]])}")
+
+
+def _cycle_from(start: str, graph: dict[str, list[str]]) -> list[str]:
+    """The cycle through ``start``, as a path of ids, or [] when there is none."""
+    path: list[str] = []
+
+    def walk(node: str, seen: set[str]) -> bool:
+        path.append(node)
+        for nxt in graph.get(node, []):
+            if nxt == start or (nxt not in seen and walk(nxt, seen | {nxt})):
+                return True
+        path.pop()
+        return False
+
+    return path if walk(start, {start}) else []
 
 
 def _render_view(runbook: Runbook, mode: Mode, ctx: Ctx) -> RunbookView:
@@ -329,6 +384,8 @@ def _render_view(runbook: Runbook, mode: Mode, ctx: Ctx) -> RunbookView:
 
     checks = [_check_spec(runbook.id, c, i, mode.id, fill, ctx) for i, c in enumerate(data["checks"])]
     active = {c.id for c in checks if c.applies}
+    for check in checks:  # a need that does not run in this mode does not hold the check back
+        check.needs = [need for need in check.needs if need in active]
     sections = [_render_section(s, mode.id, fill, active) for s in data["sections"] if _applies(s.get("modes"), mode.id)]
     if ctx.diagnostics:
         return RunbookView(runbook.id, mode.id, "", "", "", None, [], [], [], [], [])
@@ -370,6 +427,7 @@ def _check_spec(runbook: str, check: dict[str, Any], index: int, mode: str, fill
     params = fill(check["params"]) if applies else check["params"]
     line, _ = ctx.doc.loc(("checks", index))
     title = fill(check["title"]) if applies else getattr(check["title"], "source", check["title"])
-    return CheckSpec(runbook, check["id"], title, check["kind"], params,
-                     check["timeout"], check["severity"], applies, f"{ctx.doc.path}:{line}")
+    retries = check["retries"] or {"count": 0, "delay": 0.0}
+    return CheckSpec(runbook, check["id"], title, check["kind"], params, check["timeout"], check["severity"], applies,
+                     f"{ctx.doc.path}:{line}", list(check["needs"] or []), retries["count"], retries["delay"])
 

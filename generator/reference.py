@@ -42,7 +42,7 @@ def _default(option: Option) -> str:
 
 def _table(fields: dict[str, Option], prefix: str = "") -> list[str]:
     rows = ["| key | type | default | meaning |", "|---|---|---|---|"]
-    nested: list[tuple[str, Obj]] = []
+    nested: list[tuple[str, Obj, bool]] = []
     for name, option in fields.items():
         doc = option.doc.replace("|", "\\|")
         if option.example is not None:
@@ -50,9 +50,10 @@ def _table(fields: dict[str, Option], prefix: str = "") -> list[str]:
         rows.append(f"| `{prefix}{name}` | {_type(option)} | {_default(option)} | {doc} |")
         inner = option.item if isinstance(option, (ListOf, KeyedMap)) else option
         if isinstance(inner, Obj):
-            nested.append((f"{prefix}{name}", inner))
-    for name, obj in nested:
-        rows += ["", f"Keys of each `{name}` entry:", ""] + _table(obj.fields, "")
+            nested.append((f"{prefix}{name}", inner, inner is not option))
+    for name, obj, many in nested:
+        title = f"Keys of each `{name}` entry:" if many else f"Keys of `{name}`:"
+        rows += ["", title, ""] + _table(obj.fields, "")
     return rows
 
 

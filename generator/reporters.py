@@ -71,9 +71,15 @@ def _fails(result: Result, run: Run) -> bool:
 def _testcase(suite: ET.Element, result: Result, run: Run) -> None:
     case = ET.SubElement(suite, "testcase", classname=f"{run.mode}.{result.runbook}", name=result.check,
                          time=f"{result.duration_ms / 1000:.3f}")
-    message = _x(f"{result.state.value}: {result.summary}")
-    body = _x(f"{result.reason or 'ok'}: {result.summary}\nobserved: {result.observed}\n\n{result.evidence}")
-    if result.state is State.SKIPPED:
+    note = f" ({result.note})" if result.note else ""
+    message = _x(f"{result.state.value}: {result.summary}{note}")
+    body = _x(f"{result.reason or 'ok'}: {result.summary}{note}\nobserved: {result.observed}\n\n{result.evidence}")
+    if result.attempts > 1:
+        properties = ET.SubElement(case, "properties")
+        ET.SubElement(properties, "property", name="attempts", value=str(result.attempts))
+    if result.state is State.OK and result.note:
+        ET.SubElement(case, "system-out").text = _x(f"{result.note}: {result.summary}")
+    elif result.state is State.SKIPPED:
         ET.SubElement(case, "skipped", message=message)
     elif result.state is State.UNKNOWN:
         ET.SubElement(case, "error", message=message, type=result.reason or "error").text = body

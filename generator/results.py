@@ -10,10 +10,13 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any, Iterable
 
-__all__ = ["State", "REASONS", "Outcome", "Result", "worst", "EVIDENCE_LIMIT", "bounded"]
+__all__ = ["State", "REASONS", "Outcome", "Result", "worst", "EVIDENCE_LIMIT", "EVIDENCE_TOTAL", "bounded",
+           "expected_actual", "retry_note"]
 
-REASONS = ("timeout", "connect", "dns", "tls", "assertion", "error")
-EVIDENCE_LIMIT = 2048
+# ``needs``: skipped because a check it needs is not OK.
+REASONS = ("timeout", "connect", "dns", "tls", "assertion", "error", "needs")
+EVIDENCE_LIMIT = 2048  # one excerpt: a body, a stdout tail
+EVIDENCE_TOTAL = 4096  # everything a result carries as evidence
 
 
 class State(str, Enum):
@@ -43,6 +46,20 @@ def bounded(text: str, limit: int = EVIDENCE_LIMIT) -> str:
     if len(text) <= limit:
         return text
     return text[:limit] + f"\n… ({len(text) - limit} more characters cut)"
+
+
+def expected_actual(rows: Iterable[tuple[str, str, str]]) -> str:
+    """``what: expected X, got Y`` lines: the first thing a reader of a failure needs."""
+    return "\n".join(f"{what}: expected {expected}, got {actual}" for what, expected, actual in rows)
+
+
+def retry_note(state: "State", attempts: int) -> str:
+    """"passed after 2 retries" (or "failed after …"); empty when the first attempt decided."""
+    if attempts <= 1:
+        return ""
+    retries = attempts - 1
+    verb = "passed" if state is State.OK else "still failing"
+    return f"{verb} after {retries} retr{'y' if retries == 1 else 'ies'}"
 
 
 @dataclass
@@ -77,6 +94,8 @@ class Result:
     duration_ms: float = 0.0
     started_at: str = ""
     target: str = ""
+    attempts: int = 1
+    note: str = ""  # "passed after 2 retries"
 
     @property
     def key(self) -> str:
@@ -95,5 +114,5 @@ class Result:
 
     def nagios_line(self) -> str:
         """``STATE - title: summary | perfdata``, as a Nagios plugin prints it."""
-        text = f"{self.state.value} - {self.check}: {self.summary}"
+        text = f"{self.state.value} - {self.check}: {self.summary}" + (f" ({self.note})" if self.note else "")
         return f"{text} | {' '.join(self.perfdata)}" if self.perfdata else text

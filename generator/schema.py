@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import shlex
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
@@ -95,6 +96,7 @@ class Option:
     """One field type. Subclasses implement ``parse`` (scalars) or ``check``."""
 
     type_name = "value"
+    quote: Callable[[str], str] | None = None  # applied to each value filled into a template
 
     def __init__(self, doc: str = "", *, default: Any = None, required: bool = False, example: Any = None) -> None:
         self.doc = doc
@@ -483,7 +485,7 @@ def resolve(value: Any, variables: Mapping[str, Any], report: Callable[[PathKey,
 
 def _resolve_template(value: Tmpl, variables: Mapping[str, Any], report: Callable[[PathKey, str], None]) -> Any:
     try:
-        text = render(value.source, variables)
+        text = render(value.source, variables, value.option.quote)
     except TemplateProblem as exc:
         report(value.path, str(exc))
         return INVALID
@@ -509,8 +511,19 @@ class Regex(Str):
         return text
 
 
+class ShellWords(Str):
+    """A command line: each value filled into it is shell-quoted, so it stays one word."""
+
+    quote = staticmethod(shlex.quote)
+
+
 class Argv(Option):
-    """A command: an argv list, or a string split like a shell would (no shell runs it)."""
+    """A command: an argv list, or a string split like a shell would (no shell runs it).
+
+    In the string form, ``{{ var }}`` values are quoted: a value with spaces or
+    ``;`` stays one argument and cannot add commands. List items are single
+    arguments already, so they are filled as they are.
+    """
 
     type_name = "command"
 
@@ -520,7 +533,7 @@ class Argv(Option):
                 ctx.error(path, "expected a non-empty command")
                 return INVALID
             return [Str().validate(v, path + (i,), ctx) for i, v in enumerate(value)]
-        return Str().validate(value, path, ctx)
+        return ShellWords().validate(value, path, ctx)
 
 
 __all__ += ["Regex", "Argv", "Problem"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 __all__ = ["TemplateProblem", "is_template", "render", "check_syntax"]
 
@@ -26,12 +26,18 @@ def is_template(text: str) -> bool:
     return "{{" in text or "{%" in text or "{#" in text
 
 
-def render(text: str, variables: Mapping[str, Any]) -> str:
+def render(text: str, variables: Mapping[str, Any], quote: Callable[[str], str] | None = None) -> str:
+    """Fill ``text``; with ``quote``, every substituted value is passed through it
+    (``shlex.quote`` for commands, so a value is always one shell word)."""
     if not is_template(text):
         return text
     if _is_simple(text):
-        return _SIMPLE.sub(lambda m: _lookup(m.group(1), variables), text)
-    return _render_jinja(text, variables)
+        return _SIMPLE.sub(lambda m: _quoted(_lookup(m.group(1), variables), quote), text)
+    return _render_jinja(text, variables, quote)
+
+
+def _quoted(text: str, quote: Callable[[str], str] | None) -> str:
+    return quote(text) if quote is not None else text
 
 
 def _is_simple(text: str) -> bool:
@@ -51,11 +57,11 @@ def _lookup(name: str, variables: Mapping[str, Any]) -> str:
     return str(variables[name])
 
 
-def _render_jinja(text: str, variables: Mapping[str, Any]) -> str:
+def _render_jinja(text: str, variables: Mapping[str, Any], quote: Callable[[str], str] | None = None) -> str:
     import jinja2
 
     try:
-        return str(_compile(text).render(**variables))
+        return str(_compile(text, quote).render(**variables))
     except jinja2.UndefinedError as exc:
         match = _UNDEFINED.search(str(exc))
         raise TemplateProblem(f"undefined variable '{match.group(1)}'" if match else str(exc)) from None
@@ -64,18 +70,20 @@ def _render_jinja(text: str, variables: Mapping[str, Any]) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _compile(text: str) -> Any:
+def _compile(text: str, quote: Callable[[str], str] | None = None) -> Any:
     import jinja2
 
-    env = _environment()
+    env = _environment(quote)
     try:
         return env.from_string(text)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(f"invalid template: {exc.message}") from None
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Any:
+@lru_cache(maxsize=4)
+def _environment(quote: Callable[[str], str] | None = None) -> Any:
     import jinja2
 
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    finalize = None if quote is None else (lambda value: quote(str(value)))
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False,
+                              finalize=finalize)

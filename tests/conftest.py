@@ -51,6 +51,7 @@ class HttpServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route | Callable[[], Route]] = {}
         self.hits: dict[str, int] = {}
+        self.received: dict[str, dict[str, str]] = {}  # path → headers of the last request
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -59,6 +60,7 @@ class HttpServer:
             def do_GET(self) -> None:  # noqa: N802
                 path = self.path.split("?")[0]
                 server.hits[path] = server.hits.get(path, 0) + 1
+                server.received[path] = dict(self.headers.items())
                 route = server.routes.get(path, Route(404, b"not found"))
                 route = route() if callable(route) else route
                 if route.delay:
@@ -100,6 +102,16 @@ class HttpServer:
             body = json.dumps(body)
             headers = {"Content-Type": "application/json", **(headers or {})}
         self.routes[path] = Route(status, body, headers or {}, delay)
+        return self.url(path)
+
+    def sequence(self, path: str, statuses: list[int], body: str = "ok") -> str:
+        """Answer ``statuses`` in turn (the last one repeats): a flaky endpoint."""
+        answers = iter(statuses)
+
+        def next_route() -> Route:
+            return Route(next(answers, statuses[-1]), body)
+
+        self.routes[path] = next_route
         return self.url(path)
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from generator.cli import run_checks_main
+from tests.conftest import closed_port
 
 RUN_CHECKS = str(Path(sys.executable).parent / "run-checks")
 
@@ -119,3 +120,32 @@ def test_plain_output_without_tty_and_help(project, http_server):
     assert "4 checks in mode local (2 ok, 1 critical, 1 skipped)" in out.stdout
     help_out = subprocess.run([RUN_CHECKS, "--help"], capture_output=True, text=True)
     assert "--fail-on {warning,critical}" in help_out.stdout and "78" in help_out.stdout
+
+
+def test_retries_and_needs_reach_json_and_junit(project, http_server, tmp_path):
+    flaky = http_server.sequence("/cli-flaky", [500, 200])
+    project.check("rb", f"""\
+        - id: flaky
+          title: flaky
+          retries: {{count: 2, delay: 0.01s}}
+          http: {{url: "{flaky}", status: 200}}
+        - id: db
+          title: db
+          tcp: {{host: 127.0.0.1, port: {closed_port()}}}
+        - id: app
+          title: app
+          needs: db
+          http: {{url: "{flaky}", status: 200}}
+    """)
+    code = run_checks_main(["--root", str(project.root), "--mode", "local", "--json", str(tmp_path / "r.json"),
+                            "--junit", str(tmp_path / "r.xml"), "-q"])
+    assert code == 1
+    results = {r["check"]: r for r in json.loads((tmp_path / "r.json").read_text())["results"]}
+    assert (results["flaky"]["state"], results["flaky"]["attempts"]) == ("OK", 2)
+    assert results["flaky"]["note"] == "passed after 1 retry"
+    assert (results["app"]["state"], results["app"]["reason"]) == ("SKIPPED", "needs")
+    assert results["app"]["summary"] == "needs db (it is CRITICAL)"
+    cases = {c.get("name"): c for c in ET.parse(tmp_path / "r.xml").iter("testcase")}
+    assert cases["flaky"].find("properties/property").attrib == {"name": "attempts", "value": "2"}
+    assert cases["flaky"].find("system-out").text.startswith("passed after 1 retry")
+    assert cases["app"].find("skipped").get("message") == "SKIPPED: needs db (it is CRITICAL)"

@@ -255,3 +255,89 @@ def test_classify_looks_through_the_cause_chain():
 def test_classify_summary_names_unexpected_exception_types():
     outcome = classify(ValueError("bad value"))
     assert outcome.summary == "probe error: ValueError: bad value"
+
+
+# --- retries -----------------------------------------------------------------
+
+def test_a_check_that_passes_on_a_retry_is_ok_and_says_so(project, http_server):
+    url = http_server.sequence("/engine/flaky-twice", [503, 503, 200])
+    project.check("rb", checks_yaml(http_check("flaky", url, retries={"count": 3, "delay": "0.05s"})))
+    result = run_mode(project.root)["rb/flaky"]
+    assert result.state is State.OK
+    assert result.attempts == 3
+    assert result.note == "passed after 2 retries"
+    assert result.nagios_line().startswith("OK - flaky: HTTP 200")
+    assert "(passed after 2 retries)" in result.nagios_line()
+    assert http_server.hits["/engine/flaky-twice"] == 3
+
+
+def test_retries_give_up_after_count_and_report_the_last_failure(project, http_server):
+    url = http_server.sequence("/engine/always-down", [503])
+    project.check("rb", checks_yaml(http_check("down", url, retries={"count": 2, "delay": "0.01s"})))
+    result = run_mode(project.root)["rb/down"]
+    assert result.state is State.CRITICAL
+    assert result.attempts == 3
+    assert result.note == "still failing after 2 retries"
+    assert "status: expected 200, got 503" in result.summary
+
+
+def test_an_ok_first_attempt_is_not_retried(project, http_server):
+    url = http_server.sequence("/engine/fine", [200, 503])
+    project.check("rb", checks_yaml(http_check("fine", url, retries={"count": 5})))
+    result = run_mode(project.root)["rb/fine"]
+    assert (result.state, result.attempts, result.note) == (State.OK, 1, "")
+    assert http_server.hits["/engine/fine"] == 1
+
+
+# --- needs -------------------------------------------------------------------
+
+def test_a_check_whose_need_fails_is_skipped_with_needs_reason(project, http_server):
+    up = http_server.route("/engine/needs-up")
+    project.check("rb", checks_yaml(
+        http_check("db", f"http://127.0.0.1:{closed_port()}/"),
+        http_check("api", up, needs="db"),
+        http_check("ui", up, needs=["api"]),
+        http_check("free", up),
+    ))
+    results = run_mode(project.root)
+    assert results["rb/db"].state is State.CRITICAL
+    api = results["rb/api"]
+    assert api.state is State.SKIPPED
+    assert api.reason == "needs"
+    assert api.summary == "needs db (it is CRITICAL)"
+    assert "expected: db to be OK first" in api.evidence
+    assert results["rb/ui"].summary == "needs api (it is SKIPPED)"  # a skip propagates down the chain
+    assert results["rb/free"].state is State.OK
+    assert "/engine/needs-up" not in http_server.hits or http_server.hits["/engine/needs-up"] == 1
+
+
+def test_a_check_runs_after_the_checks_it_needs(project, http_server):
+    from tests.conftest import Route
+
+    order = []
+
+    def slow():
+        time.sleep(0.3)
+        order.append("first answered")
+        return Route()
+
+    def fast():
+        order.append("after asked")
+        return Route()
+
+    http_server.routes["/engine/needs-slow"], http_server.routes["/engine/needs-fast"] = slow, fast
+    project.check("rb", checks_yaml(http_check("after", http_server.url("/engine/needs-fast"), needs="first"),
+                                    http_check("first", http_server.url("/engine/needs-slow"))))
+    results = run_mode(project.root)
+    assert results["rb/first"].state is State.OK and results["rb/after"].state is State.OK
+    assert order == ["first answered", "after asked"]
+
+
+def test_a_need_that_does_not_run_in_the_mode_does_not_block(project, http_server):
+    up = http_server.route("/engine/needs-mode")
+    project.check("rb", checks_yaml(
+        {**http_check("vpn", f"http://127.0.0.1:{closed_port()}/"), "modes": ["hybrid"]},
+        http_check("api", up, needs="vpn"),
+    ))
+    assert load_catalog(project.root).view("rb", "local").checks[1].needs == []
+    assert run_mode(project.root)["rb/api"].state is State.OK

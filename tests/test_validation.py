@@ -238,3 +238,52 @@ def test_cli_validate_ok(project):
           tcp: {host: 127.0.0.1, port: 1}
     """)
     assert runbooks_main(["--root", str(project.root), "validate"]) == 0
+
+
+def test_needs_unknown_check_and_cycles_point_at_the_needs_key(project):
+    project.check("deps", """\
+        - id: a
+          title: t
+          needs: b
+          tcp: {host: 127.0.0.1, port: 1}
+        - id: b
+          title: t
+          needs: [c]
+          tcp: {host: 127.0.0.1, port: 1}
+        - id: c
+          title: t
+          needs: [a, ghost]
+          tcp: {host: 127.0.0.1, port: 1}
+        - id: d
+          title: t
+          needs: d
+          tcp: {host: 127.0.0.1, port: 1}
+    """)
+    assert errors(project) == [
+        "runbooks/deps.yaml:6:5: checks[0].needs: dependency cycle: a → b → c → a",
+        "runbooks/deps.yaml:14:5: checks[2].needs: unknown check 'ghost'; checks in this runbook: a, b, c, d",
+        "runbooks/deps.yaml:18:5: checks[3].needs: dependency cycle: d → d",
+    ]
+
+
+def test_malformed_retries(project):
+    project.check("retry", """\
+        - id: a
+          title: t
+          retries: 3
+          tcp: {host: 127.0.0.1, port: 1}
+        - id: b
+          title: t
+          retries: {count: 0, delay: soon}
+          tcp: {host: 127.0.0.1, port: 1}
+        - id: c
+          title: t
+          retries: {delay: 1s}
+          tcp: {host: 127.0.0.1, port: 1}
+    """)
+    assert errors(project) == [
+        "runbooks/retry.yaml:6:5: checks[0].retries: expected a mapping, got 3",
+        "runbooks/retry.yaml:10:15: checks[1].retries.count: expected an integer 1-10, got 0",
+        "runbooks/retry.yaml:10:25: checks[1].retries.delay: expected a duration such as 30s, 5m, 26h or 7d, got 'soon'",
+        "runbooks/retry.yaml:14:5: checks[2].retries: missing required key 'count'",
+    ]

@@ -110,6 +110,7 @@ CHECKS = [{'id': 'health',
                       '/^http_request_duration_seconds_count/ {n=$2} END {if (!n) exit 2; printf '
                       '"within_500ms %.4f\\n", b/n; exit (b/n >= 0.95 ? 0 : 1)}\''],
               'exit_code': 0,
+              'shell': False,
               'stdout_contains': None,
               'stdout_regex': None}},
  {'id': 'error-rate',
@@ -125,6 +126,7 @@ CHECKS = [{'id': 'health',
                       '{if (!t) exit 2; printf "error_ratio %.5f\\n", e/t; exit (e/t < 0.01 ? 0 : '
                       "1)}'"],
               'exit_code': 0,
+              'shell': False,
               'stdout_contains': None,
               'stdout_regex': None}}]
 

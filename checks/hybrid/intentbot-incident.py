@@ -70,6 +70,7 @@ CHECKS = [{'id': 'health',
   'source': 'runbooks/intentbot-incident.yaml:134',
   'command': {'run': ['grep', '-c', 'ERROR', '/var/log/intentbot/app.log'],
               'exit_code': 1,
+              'shell': False,
               'stdout_contains': None,
               'stdout_regex': None}}]
 

@@ -91,6 +91,7 @@ CHECKS = [{'id': 'health',
                       '{if (!t) exit 2; printf "error_ratio %.5f\\n", e/t; exit (e/t < 0.001 ? 0 : '
                       "1)}'"],
               'exit_code': 0,
+              'shell': False,
               'stdout_contains': None,
               'stdout_regex': None}}]
 

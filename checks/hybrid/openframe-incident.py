@@ -70,6 +70,7 @@ CHECKS = [{'id': 'health',
   'source': 'runbooks/openframe-incident.yaml:132',
   'command': {'run': ['grep', '-c', 'ERROR', '/var/log/openframe/app.log'],
               'exit_code': 1,
+              'shell': False,
               'stdout_contains': None,
               'stdout_regex': None}}]
 

@@ -68,6 +68,7 @@ CHECKS = [{'id': 'health',
   'source': 'runbooks/platform-incident.yaml:135',
   'command': {'run': ['grep', '-c', 'ERROR', '/var/log/platform/app.log'],
               'exit_code': 1,
+              'shell': False,
               'stdout_contains': None,
               'stdout_regex': None}}]
 

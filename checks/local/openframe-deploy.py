@@ -90,6 +90,7 @@ CHECKS = [{'id': 'health',
                       '{t+=$2} /^http_requests_total.code="5/ {e+=$2} END {if (!t) exit 2; printf '
                       '"error_ratio %.5f\\n", e/t; exit (e/t < 0.001 ? 0 : 1)}\''],
               'exit_code': 0,
+              'shell': False,
               'stdout_contains': None,
               'stdout_regex': None}}]
 

@@ -91,6 +91,7 @@ CHECKS = [{'id': 'health',
                       '/^http_request_duration_seconds_count/ {n=$2} END {if (!n) exit 2; printf '
                       '"within_100ms %.4f\\n", b/n; exit (b/n >= 0.95 ? 0 : 1)}\''],
               'exit_code': 0,
+              'shell': False,
               'stdout_contains': None,
               'stdout_regex': None}}]
 

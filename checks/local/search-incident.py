@@ -72,6 +72,7 @@ CHECKS = [{'id': 'health',
   'source': 'runbooks/search-incident.yaml:131',
   'command': {'run': ['grep', '-c', 'ERROR', '.demo/logs/search/app.log'],
               'exit_code': 1,
+              'shell': False,
               'stdout_contains': None,
               'stdout_regex': None}}]
 

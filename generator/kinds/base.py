@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..results import Outcome, State
+from ..results import Outcome, State, expected_actual
 from ..schema import Obj, format_duration
 
 if TYPE_CHECKING:
@@ -48,10 +48,12 @@ class Judge:
     warnings: list[str] = field(default_factory=list)
     perfdata: list[str] = field(default_factory=list)
     metrics: dict[str, float] = field(default_factory=dict)
+    mismatches: list[tuple[str, str, str]] = field(default_factory=list)  # (what, expected, actual)
 
     def expect(self, ok: bool, what: str, expected: Any, actual: Any) -> bool:
         if not ok:
             self.failures.append(f"{what}: expected {expected}, got {actual}")
+            self.mismatches.append((what, str(expected), str(actual)))
         return ok
 
     def threshold(self, label: str, value: float, limits: dict[str, Any] | None, unit: str = "",
@@ -62,24 +64,20 @@ class Judge:
         self.metrics[f"{label}_{_perf_unit(unit, durations) or 'value'}".replace("%", "percent")] = value
         warn, crit = limits.get("warn"), limits.get("crit")
         self.perfdata.append(f"{label}={value:g}{_perf_unit(unit, durations)};{_g(warn, below)};{_g(crit, below)}")
-        sign = "<" if below else ">"
-
-        def crossed(limit: float | None) -> bool:
-            return limit is not None and (value < limit if below else value > limit)
-
-        if crossed(crit):
-            self.failures.append(f"{label} {show(value)} {sign} crit {show(crit)}")
-        elif crossed(warn):
-            self.warnings.append(f"{label} {show(value)} {sign} warn {show(warn)}")
+        sign, bound = ("<", "at least") if below else (">", "at most")
+        for level, limit, into in (("crit", crit, self.failures), ("warn", warn, self.warnings)):
+            if limit is not None and (value < limit if below else value > limit):
+                into.append(f"{label} {show(value)} {sign} {level} {show(limit)}")
+                self.mismatches.append((label, f"{bound} {show(limit)} ({level})", show(value)))
+                return
 
     def outcome(self, observed: str, evidence: str = "") -> Outcome:
-        if self.failures:
-            return Outcome(State.CRITICAL, "; ".join(self.failures), "assertion", observed, evidence, self.perfdata,
-                           self.metrics)
-        if self.warnings:
-            return Outcome(State.WARNING, "; ".join(self.warnings), "assertion", observed, evidence, self.perfdata,
-                           self.metrics)
-        return Outcome(State.OK, observed, "", observed, "", self.perfdata, self.metrics)
+        """The verdict; a failure's evidence starts with expected-against-actual, then ``evidence`` (an excerpt)."""
+        if not self.failures and not self.warnings:
+            return Outcome(State.OK, observed, "", observed, "", self.perfdata, self.metrics)
+        state, summary = (State.CRITICAL, self.failures) if self.failures else (State.WARNING, self.warnings)
+        shown = expected_actual(self.mismatches) + (f"\n\n{evidence}" if evidence else "")
+        return Outcome(state, "; ".join(summary), "assertion", observed, shown, self.perfdata, self.metrics)
 
 
 def _g(value: Any, below: bool = False) -> str:

@@ -1,4 +1,9 @@
-"""``command``: run a read-only command without a shell and judge its output."""
+"""``command``: run a read-only command (without a shell unless asked) and judge its output.
+
+The command runs in its own process group; on timeout the whole group is
+killed, children included. Output is read to the end but only the first
+256 KiB is kept, so a command that floods stdout cannot exhaust memory.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +16,18 @@ import signal
 from typing import Any
 
 from ..results import EVIDENCE_LIMIT, Outcome, State
-from ..schema import Argv, Int, ListOf, Obj, Regex, Str
+from ..schema import Argv, Bool, Int, ListOf, Obj, Regex, Str
 from .base import Judge, ProbeContext
 
 NAME = "command"
-DOC = "Run a command (no shell; cwd is the project root) and check its exit code and output."
+DOC = "Run a command (no shell unless `shell: true`; cwd is the project root) and check its exit code and output."
 OUTPUT_LIMIT = 256 * 1024  # kept for matching; the rest is read and dropped
 
 SCHEMA = Obj({
-    "run": Argv("An argv list, or a string split into one (no shell).", required=True, example=["pg_isready", "-h", "127.0.0.1"]),
+    "run": Argv("An argv list, or a string split into one. Values filled into the string form ({{ var }}, "
+                "${env:NAME}) are shell-quoted, so each stays one argument.", required=True,
+                example=["pg_isready", "-h", "127.0.0.1"]),
+    "shell": Bool("Run `run` with /bin/sh -c (pipes, globs). Filled-in values are still quoted.", default=False),
     "exit_code": Int("Expected exit code.", min=0, max=255, example=0),
     "stdout_contains": ListOf(Str(), "Text stdout must contain (one or a list).", single=True, example="accepting connections"),
     "stdout_regex": ListOf(Regex(), "Regular expression stdout must match (one or a list).", single=True, example="^ok$"),
@@ -29,11 +37,20 @@ ASSERTIONS: tuple[str, ...] = ("exit_code", "stdout_contains", "stdout_regex")
 
 def argv(params: dict[str, Any]) -> list[str]:
     run = params["run"]
+    if params.get("shell"):
+        return ["/bin/sh", "-c", shlex.join(run) if isinstance(run, list) else run]
     return list(run) if isinstance(run, list) else shlex.split(run)
 
 
 def describe(params: dict[str, Any]) -> str:
+    if params.get("shell"):
+        return argv(params)[2]
     return shlex.join(argv(params))
+
+
+def secret_quoting(params: dict[str, Any]) -> dict[str, Any]:
+    """A secret filled into a command line is one quoted word; an argv item needs no quoting."""
+    return {"run": shlex.quote} if isinstance(params["run"], str) else {}
 
 
 async def probe(params: dict[str, Any], ctx: ProbeContext) -> Outcome:

@@ -176,3 +176,52 @@ def test_command_that_is_not_executable_is_unknown_error(project):
     assert result.state is State.UNKNOWN
     assert result.reason == "error"
     assert result.summary.startswith("command not executable")
+
+
+# --- shell and quoting -------------------------------------------------------
+
+def test_shell_true_runs_through_sh_with_pipes(project):
+    key = add_check(project, {"run": "printf 'a\\nb\\nc\\n' | wc -l", "shell": True, "stdout_regex": r"^\s*3$"})
+    result = run_one(project.root, key)
+    assert result.state is State.OK, result.summary
+    assert result.target == "printf 'a\\nb\\nc\\n' | wc -l"
+
+
+def test_without_shell_a_pipe_is_just_an_argument(project):
+    key = add_check(project, {"run": "echo a | wc -l", "stdout_contains": "a | wc -l"})
+    assert run_one(project.root, key).state is State.OK
+
+
+def test_a_filled_in_value_stays_one_argument(project):
+    check = {"id": "x", "title": "t", "command": {
+        "run": f"{PY} -c 'import sys; print(len(sys.argv) - 1, sys.argv[1])' {{{{ name }}}}",
+        "stdout_contains": "1 two words; echo injected"}}
+    project.check("rb", "- " + json.dumps(check), vars='{name: "two words; echo injected"}')
+    result = run_one(project.root, "rb/x")
+    assert result.state is State.OK, result.summary
+
+
+def test_a_filled_in_value_cannot_inject_into_a_shell_command(project):
+    check = {"id": "x", "title": "t", "command": {"run": "echo {{ name }}", "shell": True, "exit_code": 0}}
+    project.check("rb", "- " + json.dumps(check), vars='{name: "hi; touch injected-file"}')
+    result = run_one(project.root, "rb/x")
+    assert result.state is State.OK, result.summary
+    assert result.observed == "exit 0: hi; touch injected-file"
+    assert not (project.root / "injected-file").exists()
+
+
+def test_shell_timeout_kills_the_shell_and_its_children(project, tmp_path):
+    pidfile = tmp_path / "shell-child.pid"
+    key = add_check(project, {"run": f"sleep 30 & echo $! > {pidfile}; wait", "shell": True, "exit_code": 0},
+                    timeout="0.5s")
+    result = run_one(project.root, key)
+    assert (result.state, result.reason) == (State.CRITICAL, "timeout")
+    pid = int(pidfile.read_text())
+    deadline = time.monotonic() + 2
+    while not process_gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    gone = process_gone(pid)
+    if not gone:
+        os.kill(pid, 9)
+    assert gone, f"child {pid} of the timed-out shell still runs"
+    assert "expected: an answer from sleep 30 &" in result.evidence

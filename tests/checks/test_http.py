@@ -106,7 +106,7 @@ def test_wrong_status_is_critical_with_status_line_headers_and_body_in_evidence(
     assert result.reason == "assertion"
     assert "status: expected 200, got 503" in result.summary
     assert result.observed.startswith("HTTP 503")
-    assert result.evidence.startswith("HTTP 503\n")
+    assert result.evidence.startswith("status: expected 200, got 503\n\nHTTP 503\n")
     assert "retry-after: 30" in result.evidence
     assert "content-length: 13" in result.evidence
     assert "upstream down" in result.evidence
@@ -222,9 +222,11 @@ def test_a_5mb_body_is_read_bounded_and_still_judged(project, http_server):
     assert result.state is State.CRITICAL
     assert result.reason == "assertion"
     assert "body: expected to contain 'needle-not-in-body', got no match" in result.summary
-    assert len(result.evidence) <= 2150
-    assert result.evidence.startswith("HTTP 200\n")
-    assert "more characters cut" in result.evidence
+    expectation, excerpt = result.evidence.split("\n\n", 1)
+    assert expectation == "body: expected to contain 'needle-not-in-body', got no match"
+    assert excerpt.startswith("HTTP 200\n")
+    assert len(excerpt) <= 2300  # status line, a few headers, 2 KB of body and the cut note
+    assert "more characters cut" in excerpt
 
 
 def test_a_5mb_body_passes_when_the_assertion_holds(project, http_server):
