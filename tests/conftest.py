@@ -52,6 +52,7 @@ class HttpServer:
     def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Route | Callable[[], Route]] = {}
         self.hits: dict[str, int] = {}
+        self.request_headers: dict[str, dict[str, str]] = {}  # the last request's, by path
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -60,6 +61,7 @@ class HttpServer:
             def do_GET(self) -> None:  # noqa: N802
                 path = self.path.split("?")[0]
                 server.hits[path] = server.hits.get(path, 0) + 1
+                server.request_headers[path] = dict(self.headers.items())
                 route = server.routes.get(path, Route(404, b"not found"))
                 route = route() if callable(route) else route
                 if route.delay:
