@@ -25,14 +25,16 @@ __all__ = ["NAME", "DOC", "SCHEMA", "ASSERTIONS", "describe", "probe", "CertFact
 
 NAME = "tls"
 DOC = ("Connect with TLS, verify the certificate chain and name, and judge the days it has left. "
-       "An expired, not yet valid, untrusted or wrong-host certificate is CRITICAL (reason tls).")
+       "An expired, not yet valid, untrusted or wrong-host certificate is CRITICAL (reason tls), with the "
+       "certificate the server presented as evidence.")
 SCHEMA = Obj({
     "host": Str("Host name or address to connect to.", required=True, example="api.example.com"),
     "port": Int("Port number.", min=1, max=65535, default=443, example=443),
     "servername": Str("Name sent as SNI and verified against the certificate (default: host).",
                       example="api.example.com"),
     "ca_file": Str("PEM file of a CA to trust instead of the default trust store (an internal CA); "
-                   "relative paths start at the project root.", example="certs/internal-ca.pem"),
+                   "relative paths start at the project root; empty means the default trust store.",
+                   example="certs/internal-ca.pem"),
     "days_left": Threshold(Number(min=0), "Days-left thresholds; fewer days than warn is WARNING, than crit "
                            "CRITICAL.", higher_is_worse=False, example={"warn": 30, "crit": 7}),
 })
