@@ -24,7 +24,6 @@ BODY_LIMIT = 1024 * 1024  # assertions see the first MiB; a 100 MB body is never
 SHOWN_HEADERS = ("content-type", "content-length", "location", "retry-after", "www-authenticate", "server")
 
 
-
 class HeaderValue(Option):
     """An expected response header value: exact text, or ``{regex: ...}``."""
 
@@ -45,7 +44,8 @@ class HttpBlock(Obj):
         if out is INVALID:
             return out
         url = out.get("url")
-        if out.get("tls_days_left") and isinstance(url, str) and not url.lower().startswith("https:"):
+        limits = out.get("tls_days_left")
+        if limits and limits is not INVALID and isinstance(url, str) and not url.lower().startswith("https:"):
             ctx.error(path + ("tls_days_left",), f"only https URLs have a certificate; url is {url!r}")
             return INVALID
         if out.get("ca_file") and out.get("verify") is False:
