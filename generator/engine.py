@@ -64,7 +64,7 @@ class HttpPool:
 
         from .wire import TimedTransport
 
-        context = None if verify is None else httpx.create_ssl_context(verify=verify)
+        context = None if verify is None else _ssl_context(verify)
         limits = httpx.Limits(max_connections=CONNECTIONS_PER_CLIENT, max_keepalive_connections=CONNECTIONS_PER_CLIENT)
         return [[httpx.AsyncClient(transport=TimedTransport(ssl_context=context, limits=limits), timeout=None,
                                    trust_env=False), 0] for _ in range(self.size)]
@@ -84,6 +84,15 @@ class HttpPool:
         for shards in self._shards.values():
             for client, _ in shards:
                 await client.aclose()
+
+
+def _ssl_context(verify: bool | str) -> ssl.SSLContext:
+    """``verify`` is true/false, or the path of a CA file to trust instead of the default store."""
+    import httpx
+
+    if isinstance(verify, str):  # httpx deprecates verify=<path>: build the context ourselves
+        return ssl.create_default_context(cafile=verify)
+    return httpx.create_ssl_context(verify=verify)
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

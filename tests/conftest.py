@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+import ssl
 import textwrap
 import threading
 import time
@@ -48,10 +49,10 @@ class Route:
 class HttpServer:
     """A real threaded HTTP server; tests register what each path answers."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Route | Callable[[], Route]] = {}
         self.hits: dict[str, int] = {}
-        self.received: dict[str, dict[str, str]] = {}  # path → headers of the last request
+        self.request_headers: dict[str, dict[str, str]] = {}  # the last request's, by path
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -60,7 +61,7 @@ class HttpServer:
             def do_GET(self) -> None:  # noqa: N802
                 path = self.path.split("?")[0]
                 server.hits[path] = server.hits.get(path, 0) + 1
-                server.received[path] = dict(self.headers.items())
+                server.request_headers[path] = dict(self.headers.items())
                 route = server.routes.get(path, Route(404, b"not found"))
                 route = route() if callable(route) else route
                 if route.delay:
@@ -89,12 +90,15 @@ class HttpServer:
 
         self.httpd = Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
+        if tls is not None:  # HTTPS: a client that rejects the certificate only fails its own accept
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
+        self.scheme = "https" if tls is not None else "http"
         self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)  # close() waits a poll
         self.thread.start()
 
     def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
     def route(self, path: str, status: int = 200, body: Any = b"ok", headers: dict[str, str] | None = None,
               delay: float = 0.0) -> str:

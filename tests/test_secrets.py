@@ -17,7 +17,7 @@ from generator.results import State
 from tests.helpers import run_one
 
 SECRET = "s3cr3t-Tok3n-9f8e7d"
-REQUEST_HEADERS = "headers"  # the http kind's request-header key
+REQUEST_HEADERS = "request_headers"  # the http kind's request-header key
 
 
 def http_check(check_id: str, params: dict) -> str:
@@ -38,7 +38,7 @@ def test_env_secret_is_sent_and_masked_in_what_comes_back(project, http_server, 
     project.check("rb", http_check("x", {"url": url + "?t=${env:RB_TEST_TOKEN}", "status": 200,
                                          REQUEST_HEADERS: {"Authorization": "Bearer ${env:RB_TEST_TOKEN}"}}))
     result = run_one(project.root, "rb/x")
-    assert http_server.received["/secrets/echo"]["Authorization"] == f"Bearer {SECRET}"
+    assert http_server.request_headers["/secrets/echo"]["Authorization"] == f"Bearer {SECRET}"
     assert result.state is State.CRITICAL
     assert "denied token=***" in result.evidence
     assert SECRET not in json.dumps(result.to_dict())
@@ -64,7 +64,7 @@ def test_file_secret_is_read_relative_to_the_project_root(project, http_server):
     project.check("rb", http_check("x", {"url": url, "status": 200, "body_contains": "welcome",
                                          REQUEST_HEADERS: {"X-Token": "${file:secrets/token}"}}))
     assert run_one(project.root, "rb/x").state is State.OK
-    assert http_server.received["/secrets/file"]["X-Token"] == SECRET
+    assert http_server.request_headers["/secrets/file"]["X-Token"] == SECRET
 
 
 def test_unreadable_file_secret_is_unknown(project, http_server):

@@ -77,7 +77,7 @@ def test_all_errors_reported_at_once_with_positions(project):
         "runbooks/api.yaml:15:7: checks[0].http.status: expected an integer 100-599, got 'ok'",
         "runbooks/api.yaml:16:7: checks[0].http.latency_ms: warn (300) must not be greater than crit (200)",
         "runbooks/api.yaml:17:5: checks[1].id: duplicate check id 'health' (first at checks[0])",
-        "runbooks/api.yaml:19:5: checks[1]: unknown check kind 'htp'; expected one of: http, tcp, command, file, disk",
+        "runbooks/api.yaml:19:5: checks[1]: unknown check kind 'htp'; expected one of: http, tcp, command, file, disk, tls",
         "runbooks/api.yaml:20:5: checks[2].id: 'Bad Id' is not a safe file name (use 1-64 lowercase letters, "
         "digits, '-' or '_', starting with a letter or digit)",
         "runbooks/api.yaml:22:20: checks[2].tcp.port: expected an integer 1-65535, got 99999",
@@ -85,7 +85,7 @@ def test_all_errors_reported_at_once_with_positions(project):
         "runbooks/api.yaml:26:5: checks[3].command: no assertion; add at least one of: exit_code, "
         "stdout_contains, stdout_regex",
         "runbooks/api.yaml:30:5: checks[4]: more than one check kind (tcp, disk); a check has exactly one",
-        "runbooks/api.yaml:31:5: checks[5]: no check kind; add exactly one of: http, tcp, command, file, disk",
+        "runbooks/api.yaml:31:5: checks[5]: no check kind; add exactly one of: http, tcp, command, file, disk, tls",
         "runbooks/api.yaml:33:1: title: duplicate key (first defined at line 1)",
     ]
 
@@ -226,7 +226,7 @@ def test_cli_validate_exits_78_one_line_per_error_no_traceback(project):
     assert out.returncode == 78
     assert "Traceback" not in out.stderr
     assert out.stderr.splitlines() == [
-        "runbooks/api.yaml:6:5: checks[0]: unknown check kind 'htp'; expected one of: http, tcp, command, file, disk",
+        "runbooks/api.yaml:6:5: checks[0]: unknown check kind 'htp'; expected one of: http, tcp, command, file, disk, tls",
         "runbooks: 1 error in runbooks",
     ]
 
@@ -286,4 +286,42 @@ def test_malformed_retries(project):
         "runbooks/retry.yaml:10:15: checks[1].retries.count: expected an integer 1-10, got 0",
         "runbooks/retry.yaml:10:25: checks[1].retries.delay: expected a duration such as 30s, 5m, 26h or 7d, got 'soon'",
         "runbooks/retry.yaml:14:5: checks[2].retries: missing required key 'count'",
+    ]
+
+
+def test_tls_keys_and_http_certificate_and_header_keys(project):
+    project.check("certs", """\
+        - id: a
+          title: t
+          tls: {port: 99999, days_left: {warn: 7, crit: 30}}
+        - id: b
+          title: t
+          tls: {host: h, days_left: 30, sni: x}
+        - id: c
+          title: t
+          http: {url: "http://x/", tls_days_left: {warn: 30}}
+        - id: d
+          title: t
+          http: {url: "https://x/", verify: false, ca_file: ca.pem, status: 200}
+        - id: e
+          title: t
+          http:
+            url: "https://x/"
+            headers: {X-A: [1], X-B: {regex: "("}, X-C: {rx: a}}
+    """)
+    assert errors(project) == [
+        "runbooks/certs.yaml:6:5: checks[0].tls: missing required key 'host'",
+        "runbooks/certs.yaml:6:11: checks[0].tls.port: expected an integer 1-65535, got 99999",
+        "runbooks/certs.yaml:6:24: checks[0].tls.days_left: warn (7) must not be less than crit (30)",
+        "runbooks/certs.yaml:9:20: checks[1].tls.days_left: expected a mapping with warn and/or crit, got 30",
+        "runbooks/certs.yaml:9:35: checks[1].tls: unknown key 'sni'; expected one of: host, port, servername, "
+        "ca_file, days_left",
+        "runbooks/certs.yaml:12:30: checks[2].http.tls_days_left: only https URLs have a certificate; "
+        "url is 'http://x/'",
+        "runbooks/certs.yaml:15:46: checks[3].http.ca_file: has no effect with verify: false; remove one of them",
+        "runbooks/certs.yaml:20:17: checks[4].http.headers.X-A: expected a string, got a list",
+        "runbooks/certs.yaml:20:33: checks[4].http.headers.X-B.regex: invalid regular expression '(': "
+        "missing ), unterminated subpattern at position 0",
+        "runbooks/certs.yaml:20:46: checks[4].http.headers.X-C: missing required key 'regex'",
+        "runbooks/certs.yaml:20:52: checks[4].http.headers.X-C: unknown key 'rx'; expected one of: regex",
     ]

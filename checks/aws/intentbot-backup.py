@@ -24,12 +24,15 @@ CHECKS = [{'id': 'health',
            'status': [200],
            'json': {'status': 'ok', 'checks.model': 'up'},
            'method': 'GET',
-           'headers': {},
+           'request_headers': {},
+           'headers': None,
            'body_contains': None,
            'body_regex': None,
            'latency_ms': None,
            'follow_redirects': False,
-           'verify': True}}]
+           'verify': True,
+           'ca_file': None,
+           'tls_days_left': None}}]
 
 
 def _main() -> int:

@@ -65,12 +65,15 @@ CHECKS = [{'id': 'backup-fresh',
            'status': [200],
            'json': {'status': 'ok', 'checks.event_bus': 'up', 'checks.stream_processor': 'up'},
            'method': 'GET',
-           'headers': {},
+           'request_headers': {},
+           'headers': None,
            'body_contains': None,
            'body_regex': None,
            'latency_ms': None,
            'follow_redirects': False,
-           'verify': True}}]
+           'verify': True,
+           'ca_file': None,
+           'tls_days_left': None}}]
 
 
 def _main() -> int:

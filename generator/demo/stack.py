@@ -1,8 +1,10 @@
 """Bundled demo stack: local stand-ins for the five systems the runbooks describe.
 
 One asyncio process serves a tiny HTTP service per system plus two plain TCP
-listeners standing in for the databases, so every check kind (http, tcp,
-file, disk, command, metrics) has something real to run against::
+listeners standing in for the databases, and the platform service again over
+HTTPS (a certificate from a demo CA made at start, in ``.demo/tls/``), so
+every check kind (http, tcp, tls, file, disk, command, metrics) has something
+real to run against::
 
     python -m generator.demo.stack serve [--root DIR] [--fail IDS] [--host HOST]
 
@@ -31,6 +33,7 @@ import os
 import queue
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import tarfile
@@ -42,6 +45,7 @@ import urllib.request
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from http import HTTPStatus
 from pathlib import Path
 from types import MappingProxyType
@@ -52,6 +56,8 @@ __all__ = [
     "FAIL_ENV",
     "SERVICES",
     "TCP_SERVICES",
+    "TLS_PORT",
+    "TLS_SERVICE",
     "VERSION",
     "PortInUseError",
     "Service",
@@ -77,7 +83,7 @@ READY_PREFIX = "demo stack ready:"
 _MODULE = "generator.demo.stack"
 _DEMO_DIRNAME = ".demo"
 _PIDFILE_NAME = "stack.pid"
-_MANAGED_DIRS = ("backups", "data", "logs", "config")
+_MANAGED_DIRS = ("backups", "data", "logs", "config", "tls")
 
 # Pretend every service has already been running this long (in its initial
 # state), so even the first scrape has stable ratios and quantiles.
@@ -174,6 +180,14 @@ TCP_SERVICES: Mapping[str, TcpService] = MappingProxyType(
         )
     }
 )
+
+
+# The platform gateway is also served over HTTPS, so a tls check sees a real
+# certificate: issued by a demo CA for 127.0.0.1 and localhost, ~60 days left.
+TLS_PORT = 18443
+TLS_SERVICE = "platform"
+_TLS_DAYS = 60
+_TLS_HOSTS = (DEFAULT_HOST, "localhost")
 
 
 class StackError(Exception):
@@ -601,6 +615,9 @@ class _Stack:
         }
         self._servers: list[asyncio.AbstractServer] = []
         self._connections: set[asyncio.StreamWriter] = set()
+        # Bound before the certificate exists (ports first, files second); it is
+        # loaded into this same context before the ready line.
+        self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 
     async def bind(self) -> None:
         """Bind every port, or none: a failure closes what was already bound."""
@@ -609,13 +626,18 @@ class _Stack:
                 await self._listen(service.port, functools.partial(self._http, self.apps[sid]))
             for tcp in TCP_SERVICES.values():
                 await self._listen(tcp.port, functools.partial(self._tcp, tcp))
+            await self._listen(TLS_PORT, functools.partial(self._http, self.apps[TLS_SERVICE]), tls=self.tls)
         except BaseException:
             await self.close()
             raise
 
-    async def _listen(self, port: int, handler: Callable[..., object]) -> None:
+    def load_tls(self, directory: Path) -> None:
+        """Serve the certificate that ``prepare`` wrote."""
+        self.tls.load_cert_chain(directory / "server.pem", directory / "server.key")
+
+    async def _listen(self, port: int, handler: Callable[..., object], tls: ssl.SSLContext | None = None) -> None:
         try:
-            server = await asyncio.start_server(handler, self.host, port)  # type: ignore[arg-type]
+            server = await asyncio.start_server(handler, self.host, port, ssl=tls)  # type: ignore[arg-type]
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise PortInUseError(port) from None
@@ -627,6 +649,7 @@ class _Stack:
         """The single line announcing that every listener is bound."""
         urls = [f"{sid}={s.url(self.host)}" for sid, s in SERVICES.items()]
         urls += [f"{tid}={t.url(self.host)}" for tid, t in TCP_SERVICES.items()]
+        urls.append(f"{TLS_SERVICE}-tls=https://{self.host}:{TLS_PORT}")
         return f"{READY_PREFIX} {' '.join(urls)}"
 
     async def close(self) -> None:
@@ -718,6 +741,7 @@ async def serve(
     try:
         await stack.bind()
         prepare(root, failed=failed)
+        stack.load_tls(demo_dir(root) / "tls")
         pidfile = demo_dir(root) / _PIDFILE_NAME
         pidfile.write_text(f"{os.getpid()}\n")
         try:
@@ -791,7 +815,8 @@ def prepare(root: Path, *, failed: Iterable[str] = (), now: float | None = None)
     """(Re)create the demo files under ``<root>/.demo/``.
 
     Backups get fixed ages (newest 2 h, intentbot sessions deliberately 74 h),
-    logs of ``failed`` services get ERROR lines. Safe to call repeatedly.
+    logs of ``failed`` services get ERROR lines, ``tls/`` gets a fresh demo CA
+    and server certificate. Safe to call repeatedly.
     """
     now = time.time() if now is None else now
     failed_ids = set(failed)
@@ -803,6 +828,17 @@ def prepare(root: Path, *, failed: Iterable[str] = (), now: float | None = None)
         _write_files(base / "data" / sid, _DATA_FILES[sid])
         _write_log(base / "logs" / sid / "app.log", sid, sid in failed_ids, now)
         _write_files(base / "config", {f"{sid}.yaml": _config_text(service)})
+    _write_tls(base / "tls", now)
+
+
+def _write_tls(directory: Path, now: float) -> None:
+    """``ca.pem`` (for a check's ca_file), ``server.pem`` and ``server.key`` (~5 ms with P-256 keys)."""
+    from .certs import issue  # here: callers that only start or stop the stack skip cryptography
+
+    moment = datetime.fromtimestamp(now, timezone.utc)
+    ca = issue("Runbooks demo CA", ca=True, expires=3 * _TLS_DAYS, now=moment)
+    issue(DEFAULT_HOST, _TLS_HOSTS, signer=ca, expires=_TLS_DAYS, now=moment).write(directory, "server")
+    (directory / "ca.pem").write_bytes(ca.cert_pem)  # its key is never written: nothing else gets signed
 
 
 def _backup_plan(service_id: str) -> list[tuple[str, tuple[int, ...]]]:

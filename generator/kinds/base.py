@@ -62,7 +62,8 @@ class Judge:
         show = format_duration if durations else (lambda v: f"{v:g}{unit}")
         limits = limits or {}
         self.metrics[f"{label}_{_perf_unit(unit, durations) or 'value'}".replace("%", "percent")] = value
-        warn, crit = limits.get("warn"), limits.get("crit")
+        warn: Any = limits.get("warn")  # Any: mypy cannot see that crossed() rules out None
+        crit: Any = limits.get("crit")
         self.perfdata.append(f"{label}={value:g}{_perf_unit(unit, durations)};{_g(warn, below)};{_g(crit, below)}")
         sign, bound = ("<", "at least") if below else (">", "at most")
         for level, limit, into in (("crit", crit, self.failures), ("warn", warn, self.warnings)):

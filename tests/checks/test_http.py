@@ -244,3 +244,45 @@ def test_html_and_script_in_the_body_are_kept_raw_in_evidence(project, http_serv
     assert result.state is State.CRITICAL
     assert body in result.evidence
     assert "content-type: text/html" in result.evidence
+
+
+# --- response headers and request headers ------------------------------------
+
+def test_header_exact_and_regex_pass_with_names_in_any_case(project, http_server):
+    url = http_server.route("/http/hdr-ok", body={"ok": True},
+                            headers={"Strict-Transport-Security": "max-age=31536000; includeSubDomains"})
+    key = add_check(project, {"url": url, "headers": {
+        "content-type": "application/json", "STRICT-TRANSPORT-SECURITY": {"regex": r"max-age=\d{7,}"}}})
+    result = run_one(project.root, key)
+    assert result.state is State.OK, result.summary
+
+
+def test_header_value_mismatch_shows_expected_and_actual(project, http_server):
+    url = http_server.route("/http/hdr-bad", body="<p>hi</p>", headers={"Content-Type": "text/html",
+                                                                        "X-Frame-Options": "SAMEORIGIN"})
+    key = add_check(project, {"url": url, "headers": {"Content-Type": "application/json",
+                                                      "X-Frame-Options": {"regex": "^DENY$"}}})
+    result = run_one(project.root, key)
+    assert result.state is State.CRITICAL
+    assert result.reason == "assertion"
+    assert result.summary == ("header Content-Type: expected 'application/json', got 'text/html'; "
+                              "header X-Frame-Options: expected to match /^DENY$/, got 'SAMEORIGIN'")
+    assert "content-type: text/html" in result.evidence
+    assert "x-frame-options: SAMEORIGIN" in result.evidence  # asserted headers are shown too
+
+
+def test_missing_header_fails_with_got_none(project, http_server):
+    url = http_server.route("/http/hdr-missing", body="plain")
+    key = add_check(project, {"url": url, "headers": {"Strict-Transport-Security": {"regex": "max-age"}}})
+    result = run_one(project.root, key)
+    assert result.state is State.CRITICAL
+    assert result.reason == "assertion"
+    assert result.summary == "expected header Strict-Transport-Security, got none"
+
+
+def test_request_headers_are_sent(project, http_server):
+    url = http_server.route("/http/req-hdr", body="ok")
+    key = add_check(project, {"url": url, "request_headers": {"X-Probe": "runbooks"}, "status": 200})
+    result = run_one(project.root, key)
+    assert result.state is State.OK, result.summary
+    assert http_server.request_headers["/http/req-hdr"]["X-Probe"] == "runbooks"

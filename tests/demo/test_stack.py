@@ -7,6 +7,7 @@ import json
 import os
 import re
 import socket
+import ssl
 import subprocess
 import sys
 import tarfile
@@ -19,6 +20,7 @@ import pytest
 from generator.demo.stack import (
     SERVICES,
     TCP_SERVICES,
+    TLS_PORT,
     parse_fail_ids,
     set_failed,
     start_stack,
@@ -234,6 +236,27 @@ def test_tcp_listeners(root: Path) -> None:
         assert sock.recv(64) == b"+PONG\r\n"
     with socket.create_connection((HOST, TCP_SERVICES["postgres"].port), timeout=5):
         pass
+
+
+def test_tls_listener_serves_the_platform_with_a_60_day_demo_ca_certificate(root: Path) -> None:
+    tls = root / ".demo" / "tls"
+    assert sorted(p.name for p in tls.iterdir()) == ["ca.pem", "server.key", "server.pem"]  # no CA key
+    context = ssl.create_default_context(cafile=str(tls / "ca.pem"))
+    conn = http.client.HTTPSConnection("localhost", TLS_PORT, context=context, timeout=5)
+    try:
+        conn.request("GET", "/health")
+        response = conn.getresponse()
+        assert response.status == 503  # the platform service, failed by the fixture
+        assert json.loads(response.read())["service"] == "platform"
+        cert = conn.sock.getpeercert()
+    finally:
+        conn.close()
+    assert ("IP Address", "127.0.0.1") in cert["subjectAltName"] and ("DNS", "localhost") in cert["subjectAltName"]
+    days_left = (ssl.cert_time_to_seconds(cert["notAfter"]) - time.time()) / 86400
+    assert 59 < days_left <= 60
+    with socket.create_connection((HOST, TLS_PORT), timeout=5) as sock:
+        with pytest.raises(ssl.SSLCertVerificationError, match="unable to get local issuer certificate"):
+            ssl.create_default_context().wrap_socket(sock, server_hostname=HOST)
 
 
 def test_second_instance_refuses(root: Path, tmp_path: Path) -> None:
