@@ -234,7 +234,7 @@ def _report(catalog: Any, args: argparse.Namespace, results: list[Any], started_
     info = RunInfo(args.mode, started_at, run.commit)
     if not args.no_store:
         keep = {c.key for v in catalog.views(args.mode) for c in v.active_checks}
-        record_run(root, info, [r for r in results if _recordable(r)], keep)
+        record_run(root, info, [r for r in results if _recordable(r)], keep, catalog.project.history["keep"])
     for fmt in ("json", "junit"):
         if getattr(args, fmt):
             write_atomic(Path(getattr(args, fmt)), REPORTERS[fmt](run))
@@ -249,6 +249,7 @@ def _recordable(result: Any) -> bool:
 
 
 def _stamp(catalog: Any, site: Path, info: Any, results: list[Any], no_store: bool) -> None:
+    from .badges import write_badges
     from .stamp import filtered_index, stamp_site
 
     index = filtered_index(catalog)
@@ -256,7 +257,8 @@ def _stamp(catalog: Any, site: Path, info: Any, results: list[Any], no_store: bo
         index.results[info.mode].update({r.key: r for r in results if _recordable(r)})
         index.runs[info.mode] = info
     changed = stamp_site(site, index, [info.mode])  # a run changes only its own mode's pages (and the home page)
-    print(f"stamped {len(changed)} page(s) in {site}")
+    badges = write_badges(site, index, [info.mode])
+    print(f"stamped {len(changed)} page(s) and {len(badges)} badge(s) in {site}")
 
 
 def run_checks_main(argv: Sequence[str] | None = None) -> int:

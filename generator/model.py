@@ -19,10 +19,13 @@ from .schema import (INVALID, SAFE_ID, SAFE_ID_HINT, Choice, Ctx, Duration, Int,
 from .yamlload import Document, PathKey, load_file
 
 __all__ = ["PROJECT_FILE", "PROJECT_SCHEMA", "RUNBOOK_SCHEMA", "CHECK_FIELDS", "Mode", "Project", "CheckSpec",
-           "RunbookView", "Runbook", "Catalog", "load_catalog", "DEFAULT_TIMEOUT"]
+           "RunbookView", "Runbook", "Catalog", "load_catalog", "DEFAULT_TIMEOUT", "DEFAULT_STALE_AFTER",
+           "DEFAULT_HISTORY"]
 
 PROJECT_FILE = "_project.yaml"
 DEFAULT_TIMEOUT = 10.0
+DEFAULT_STALE_AFTER = 86400.0
+DEFAULT_HISTORY = {"keep": 50, "flapping": 3}
 MODE_IDS = ("local", "hybrid", "aws")
 
 _VARS = MapOf(PerMode(Option()), "Variables: a plain value, or a map from mode to value.",
@@ -55,6 +58,15 @@ PROJECT_SCHEMA = Obj({
         "response": Duration("Time to first response.", required=True, example="15m"),
         "resolution": Duration("Target time to resolution.", example="1h"),
     }), "Severity levels P1-P4.", required=True, id_pattern=re.compile(r"^P[1-9]$")),
+    "stale_after": Duration("A result older than this is shown as stale (judged in the browser, at view time).",
+                            default=DEFAULT_STALE_AFTER, example="6h"),
+    "history": Obj({
+        "keep": Int("Runs kept per mode in the results store (oldest dropped first).", min=1,
+                    default=DEFAULT_HISTORY["keep"], example=100),
+        "flapping": Int("A check whose state changed more than this many times in the kept runs is marked flapping.",
+                        min=1, default=DEFAULT_HISTORY["flapping"], example=5),
+    }, "Result history: the strips of recent states on the pages.", default=DEFAULT_HISTORY,
+        example={"keep": 100, "flapping": 5}),
 })
 
 CHECK_FIELDS: dict[str, Option] = {
@@ -119,6 +131,8 @@ class Project:
     contacts: dict[str, dict[str, Any]]
     escalation: list[dict[str, Any]]
     severities: dict[str, dict[str, Any]]
+    stale_after: float = DEFAULT_STALE_AFTER
+    history: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_HISTORY))
 
 
 @dataclass
@@ -263,7 +277,7 @@ def _load_project(path: Path, root: Path) -> tuple[Project | None, Ctx]:
         return None, ctx
     return Project(data["title"], data["description"],
                    {mid: Mode(mid, m["title"], m["description"], m["vars"]) for mid, m in modes.items()},
-                   contacts, data["escalation"], data["severities"]), ctx
+                   contacts, data["escalation"], data["severities"], data["stale_after"], dict(data["history"])), ctx
 
 
 def _load_runbook(path: Path, root: Path, project: Project | None) -> tuple[Runbook | None, list[Diagnostic]]:

@@ -1,7 +1,8 @@
 """The MkDocs plugin: ``mkdocs build --strict`` and ``mkdocs serve`` work from the repo root.
 
 It validates the runbooks, adds the generated pages and the mode tabs, fills
-result slots from the results store, and watches ``runbooks/`` when serving.
+result slots from the results store, writes each runbook's status badge, and
+watches ``runbooks/`` when serving.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .badges import write_badges
 from .errors import ConfigError
 from .model import Catalog, load_catalog
 from .render import nav, render_pages
@@ -56,6 +58,10 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
         assert self.index is not None
         return stamp_html(output, self.index) if "<!--rb:" in output else output
+
+    def on_post_build(self, config: Any) -> None:
+        assert self.catalog is not None and self.index is not None
+        write_badges(Path(config.site_dir), self.index, list(self.catalog.project.modes))
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         server.watch(str(self._root(config) / "runbooks"))

@@ -11,7 +11,7 @@ from typing import Any
 
 from .kinds import KINDS
 from .model import CHECK_FIELDS, PROJECT_SCHEMA, RUNBOOK_SCHEMA
-from .schema import INVALID, KeyedMap, ListOf, MapOf, Obj, Option, PerMode, Threshold
+from .schema import INVALID, Duration, KeyedMap, ListOf, MapOf, Obj, Option, PerMode, Threshold, format_duration
 
 __all__ = ["format_reference"]
 
@@ -37,6 +37,8 @@ def _default(option: Option) -> str:
         return "**required**"
     if option.default in (None, INVALID, [], {}):
         return ""
+    if isinstance(option, Duration):  # as it would be written: `24h`, not `86400.0`
+        return f"`{format_duration(option.default) if option.default else '0s'}`"
     return f"`{json.dumps(option.default)}`"
 
 

@@ -1,7 +1,7 @@
 """Render the site's pages (Markdown for MkDocs) from ``site_templates/``.
 
 The page set: ``index.md`` (pick a mode), and per mode ``<mode>/index.md``
-(runbooks with status), ``<mode>/status.md`` (every check) and
+(runbooks with status), ``<mode>/status.md`` (the dashboard: every check, worst first) and
 ``<mode>/<runbook>.md`` (served as ``/<mode>/<runbook>/``).
 """
 
@@ -46,7 +46,7 @@ def render_pages(catalog: Catalog) -> dict[str, str]:
     for mode in modes:
         views = sorted(catalog.views(mode.id), key=lambda v: v.title.lower())
         pages[f"{mode.id}/index.md"] = env.get_template("mode.md.j2").render(mode=mode, views=views)
-        pages[f"{mode.id}/status.md"] = env.get_template("status.md.j2").render(mode=mode, views=views)
+        pages[f"{mode.id}/status.md"] = env.get_template("status.md.j2").render(mode=mode, stale_after=project.stale_after)
         for view in views:
             available = [m for m in project.modes if catalog.view(view.id, m) is not None]
             pages[f"{mode.id}/{view.id}.md"] = env.get_template("runbook.md.j2").render(

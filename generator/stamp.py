@@ -5,6 +5,11 @@ inside of every slot from a ResultsIndex, so stamping twice gives the same
 page (idempotent), and the build renders slots with this same function.
 Files are replaced atomically; escaped text cannot contain ``<!--``, so a
 probe's output can never forge or close a slot.
+
+Staleness is judged in the browser, at view time (``runbooks.js``): every
+element showing a result with a run time carries ``data-rb-ran`` (ISO 8601
+UTC) and ``data-rb-stale-after`` (seconds). Other pages (print) reuse these
+macros and keep that contract.
 """
 
 from __future__ import annotations
@@ -15,13 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from .fsutil import write_atomic
+from .history import Strip, strip
 from .results import Result, State, worst
-from .store import ResultsIndex, load_index
+from .store import Listed, ResultsIndex, load_index
 
 if TYPE_CHECKING:
     from .model import Catalog
 
-__all__ = ["SLOT", "slot", "stamp_html", "stamp_site", "runbook_state", "filtered_index"]
+__all__ = ["SLOT", "slot", "stamp_html", "stamp_site", "runbook_state", "filtered_index", "history_strip"]
 
 SLOT = re.compile(r"<!--rb:(?P<kind>[a-z]+):(?P<arg>[^<>]*?)-->(?P<body>.*?)<!--/rb-->", re.S)
 _ORDER = ("CRITICAL", "UNKNOWN", "WARNING", "OK", "SKIPPED")
@@ -57,11 +63,27 @@ def runbook_state(results: list[Result | None]) -> tuple[str, list[tuple[str, in
 
 
 def _render_check(arg: str, index: ResultsIndex) -> str:
-    return str(_macros().check_cell(index.get(*_split(arg))))
+    return str(_macros().check_cell(index.get(*_split(arg)), index.stale_after))
 
 
 def _render_badge(arg: str, index: ResultsIndex) -> str:
-    return str(_macros().check_badge(index.get(*_split(arg))))
+    return str(_macros().check_badge(index.get(*_split(arg)), index.stale_after))
+
+
+def history_strip(index: ResultsIndex, mode: str, key: str) -> Strip:
+    return strip(index.states_of(mode, key), index.flapping)
+
+
+def _render_history(arg: str, index: ResultsIndex) -> str:
+    return str(_macros().history_strip(history_strip(index, *_split(arg))))
+
+
+def _render_dashboard(arg: str, index: ResultsIndex) -> str:
+    from .dashboard import groups
+
+    rows = [(group, *runbook_state(group.results), [history_strip(index, arg, row.key) for row in group.rows])
+            for group in groups(arg, index)]
+    return str(_macros().dashboard(rows, index.stale_after))
 
 
 def _render_runbook(arg: str, index: ResultsIndex) -> str:
@@ -79,7 +101,7 @@ def _render_summary(arg: str, index: ResultsIndex) -> str:
 
 
 def _render_lastrun(arg: str, index: ResultsIndex) -> str:
-    return str(_macros().last_run(index.runs.get(arg)))
+    return str(_macros().last_run(index.runs.get(arg), index.stale_after))
 
 
 RENDERERS: dict[str, Callable[[str, ResultsIndex], str]] = {
@@ -88,6 +110,8 @@ RENDERERS: dict[str, Callable[[str, ResultsIndex], str]] = {
     "runbook": _render_runbook,
     "summary": _render_summary,
     "lastrun": _render_lastrun,
+    "history": _render_history,
+    "dashboard": _render_dashboard,
 }
 
 
@@ -120,9 +144,14 @@ def stamp_site(site_dir: Path, index: ResultsIndex, modes: list[str]) -> list[Pa
 
 
 def filtered_index(catalog: "Catalog") -> ResultsIndex:
-    """Stored results, limited to checks that exist now, so removed checks vanish."""
+    """Stored results, limited to checks that exist now, so removed checks vanish; with
+    the project's settings for showing them and the checks each mode lists."""
     index = load_index(catalog.root, catalog.project.modes)
+    index.stale_after = catalog.project.stale_after
+    index.flapping = catalog.project.history["flapping"]
     for mode in catalog.project.modes:
         keep = {c.key for v in catalog.views(mode) for c in v.active_checks}
         index.results[mode] = {k: r for k, r in index.for_mode(mode).items() if k in keep}
+        index.listing[mode] = [Listed(v.id, v.title, [(c.id, c.title) for c in v.active_checks])
+                               for v in sorted(catalog.views(mode), key=lambda v: v.title.lower())]
     return index

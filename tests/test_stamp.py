@@ -97,7 +97,9 @@ def test_stamped_page_matches_rebuilt_page(site_project):
 
 def test_stamp_writes_atomically_readers_never_see_a_torn_page(site_project, http_server):
     target = site_project.root / "site" / "local" / "web" / "index.html"
-    inode = target.stat().st_ino
+    # Held open, the original inode stays allocated, so a replacement cannot reuse its number.
+    original = target.open("rb")
+    inode = os.fstat(original.fileno()).st_ino
     torn: list[int] = []
     stop = threading.Event()
 
@@ -118,6 +120,7 @@ def test_stamp_writes_atomically_readers_never_see_a_torn_page(site_project, htt
         thread.join()
     assert torn == []
     assert target.stat().st_ino != inode  # replaced by rename, not rewritten in place
+    original.close()
     assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
 
 

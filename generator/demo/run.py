@@ -23,6 +23,12 @@ def _step(text: str) -> None:
     print(f"==> {text}", flush=True)
 
 
+def _history_runs(root: Path) -> int:
+    from ..store import load_index
+
+    return len(load_index(root, ["local"]).history["local"])
+
+
 def run_demo(root: Path, fail: Sequence[str] = ()) -> int:
     from ..cli import run_checks_main
 
@@ -48,7 +54,9 @@ def run_demo(root: Path, fail: Sequence[str] = ()) -> int:
         return code
     _step(f"done in {time.perf_counter() - started:.1f}s")
     print(f"    site:    {site / 'index.html'}")
-    print(f"    status:  {site / 'local' / 'status' / 'index.html'}")
+    print(f"    status:  {site / 'local' / 'status' / 'index.html'}  (the dashboard)")
+    print(f"    history: {_history_runs(root)} run(s) kept in .runbooks/results/local.json (run the demo again to add one)")
+    print(f"    badges:  {site / 'local'}/<runbook>/badge.svg")
     print("    browse:  make serve   (then open http://127.0.0.1:8000/local/)")
     print("    results: .runbooks/local-run.json, .runbooks/local-junit.xml")
     return EXIT_OK

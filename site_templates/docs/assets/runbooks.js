@@ -1,5 +1,7 @@
-// Show result times relative to now ("5 min ago"), computed in the browser
-// so stamped and rebuilt pages stay byte-identical.
+// Show result times relative to now ("5 min ago"), and mark results older than
+// the project's stale_after as stale. Both are computed in the browser, at view
+// time, so stamped and rebuilt pages stay byte-identical and a page left open
+// (or opened days later) still tells the truth about how old its results are.
 (function () {
   function ago(seconds) {
     if (seconds < 90) return Math.max(0, Math.round(seconds)) + " s ago";
@@ -7,7 +9,7 @@
     if (seconds < 129600) return Math.round(seconds / 3600) + " h ago";
     return Math.round(seconds / 86400) + " d ago";
   }
-  function refresh() {
+  function relativeTimes() {
     document.querySelectorAll("time.rb-time[datetime]").forEach(function (el) {
       var t = Date.parse(el.getAttribute("datetime"));
       if (isNaN(t)) return;
@@ -15,6 +17,36 @@
       el.textContent = ago((Date.now() - t) / 1000);
     });
   }
+  // The contract (partials/results.html, macro `ran`): data-rb-ran is the run's
+  // ISO 8601 UTC time, data-rb-stale-after the limit in seconds. Not-run results
+  // carry neither and are left alone.
+  function staleness() {
+    document.querySelectorAll("[data-rb-ran][data-rb-stale-after]").forEach(function (el) {
+      var ran = Date.parse(el.getAttribute("data-rb-ran"));
+      var limit = parseFloat(el.getAttribute("data-rb-stale-after"));
+      if (isNaN(ran) || isNaN(limit)) return;
+      var age = (Date.now() - ran) / 1000;
+      var stale = age > limit;
+      el.classList.toggle("rb-stale", stale);
+      var label = el.querySelector(":scope > .rb-stale-label");
+      if (stale && !label) {
+        label = document.createElement("span");
+        label.className = "rb-stale-label";
+        label.textContent = "stale";
+        el.appendChild(label);
+      } else if (!stale && label) {
+        label.remove();
+      }
+      if (label) label.title = "result is " + ago(age).replace(" ago", "") + " old; stale after " +
+        ago(limit).replace(" ago", "");
+    });
+  }
+  function refresh() {
+    relativeTimes();
+    staleness();
+  }
+  // Material's document$ fires on every page load, instant navigation included.
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(refresh);
   else document.addEventListener("DOMContentLoaded", refresh);
+  setInterval(refresh, 60000);
 })();

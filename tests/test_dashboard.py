@@ -1,0 +1,154 @@
+"""The status dashboard, history strips and badges in built and stamped pages, from
+crafted stores: order worst first, flapping marks, the staleness attributes the
+browser reads, escaping, and badge files. (The browser side: test_dashboard_browser.py.)"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from generator.build import build
+from generator.cli import run_checks_main
+from generator.errors import ConfigError
+from generator.model import load_catalog
+from generator.results import Result, State
+from generator.store import RunInfo, record_run
+
+HOSTILE = '<script>alert(1)</script>"&'
+
+
+@pytest.fixture
+def three(project, http_server):
+    """Runbooks alpha (OK), bravo (one CRITICAL among OKs) and charlie (WARNING), not run yet."""
+    up = http_server.route("/dash-up", body="ok")
+    for runbook, checks in {"alpha": ["a1"], "bravo": ["b1", "b2", "b3"], "charlie": ["c1", "c2"]}.items():
+        items = "".join(f"  - id: {c}\n    title: {json.dumps(f'Check {c} {HOSTILE}')}\n"
+                        f"    http: {{url: \"{up}\", status: 200}}\n" for c in checks)
+        project.write(runbook, f"title: {runbook.title()} runbook\nsummary: test\nchecks:\n{items}")
+    return project
+
+
+def record(project, states: dict[str, str], at: str) -> None:
+    results = [Result("local", key.split("/")[0], key.split("/")[1], key, "http", State(state), f"summary {HOSTILE}",
+                      reason="assertion" if state != "OK" else "", observed=f"seen {HOSTILE}", started_at=at)
+               for key, state in states.items()]
+    keep = {c.key for v in load_catalog(project.root).views("local") for c in v.active_checks}
+    record_run(project.root, RunInfo("local", at, ""), results, keep)
+
+
+def page(project, path: str) -> str:
+    return (project.root / "site" / path).read_text(encoding="utf-8")
+
+
+def dashboard_rows(html: str) -> list[str]:
+    return re.findall(r'<tr id="([a-z0-9-]+--[a-z0-9-]+)" data-rb-row-state', html)
+
+
+def test_dashboard_lists_every_check_worst_first_by_runbook(three):
+    record(three, {"alpha/a1": "OK", "bravo/b1": "OK", "bravo/b2": "CRITICAL", "bravo/b3": "OK",
+                   "charlie/c1": "WARNING"}, "2026-01-01T00:00:00Z")
+    build(three.root, three.root / "site")
+    html = page(three, "local/status/index.html")
+    groups = re.findall(r'<tbody id="([a-z]+)" class="rb-dashboard__group" data-rb-group-state="([A-Z]+)"', html)
+    assert groups == [("bravo", "CRITICAL"), ("charlie", "WARNING"), ("alpha", "OK")]
+    # within a runbook: worst first, then the runbook's own order; a check that has not run is listed too
+    assert dashboard_rows(html) == ["bravo--b2", "bravo--b1", "bravo--b3", "charlie--c1", "charlie--c2", "alpha--a1"]
+    assert 'href="../bravo/#check-b2"' in html and 'href="../bravo/"' in html
+    row = html.split('<tr id="bravo--b2"', 1)[1].split("</tr>", 1)[0]
+    assert 'data-rb-state="CRITICAL"' in row and "<td>assertion</td>" in row
+    assert 'data-rb-ran="2026-01-01T00:00:00Z" data-rb-stale-after="86400"' in row
+    assert "seen &lt;script&gt;alert(1)&lt;/script&gt;&#34;&amp;" in row and "<script>alert" not in html
+    not_run = html.split('<tr id="charlie--c2"', 1)[1].split("</tr>", 1)[0]
+    assert 'data-rb-state="NOTRUN"' in not_run and "data-rb-ran" not in not_run
+
+
+def test_strips_have_a_cell_per_run_and_flapping_past_the_limit(three):
+    three.write("_project", (three.root / "runbooks/_project.yaml").read_text()
+                + "stale_after: 2h\nhistory: {keep: 10, flapping: 2}\n")
+    flips = ["OK", "CRITICAL", "OK", "CRITICAL"]  # 3 changes > 2
+    for i, state in enumerate(flips):
+        record(three, {"bravo/b1": state, "bravo/b2": "OK" if i < 3 else "CRITICAL"}, f"2026-01-01T00:0{i}:00Z")
+    build(three.root, three.root / "site")
+    for path in ("local/bravo/index.html", "local/status/index.html"):
+        html = page(three, path)
+        b1 = html.split('id="check-b1"' if "bravo/index" in path else 'id="bravo--b1"', 1)[1].split("</tr>", 1)[0]
+        b2 = html.split('id="check-b2"' if "bravo/index" in path else 'id="bravo--b2"', 1)[1].split("</tr>", 1)[0]
+        assert 'data-rb-runs="4"' in b1 and b1.count("<rect ") == 4 and "rb-flapping" in b1
+        assert re.findall(r"rb-strip__cell--([a-z]+)", b1) == ["ok", "critical", "ok", "critical"]
+        assert "<title>2026-01-01 00:01:00 UTC: CRITICAL</title>" in b1
+        assert 'data-rb-runs="4"' in b2 and "rb-flapping" not in b2  # one change
+        assert 'data-rb-stale-after="7200"' in b1
+    b3 = page(three, "local/bravo/index.html").split('id="check-b3"', 1)[1].split("</tr>", 1)[0]
+    assert 'data-rb-runs="0"' in b3 and "no history yet" in b3
+
+
+def test_stamped_dashboard_and_strips_match_a_rebuild(three):
+    build(three.root, three.root / "site")
+    assert run_checks_main(["--root", str(three.root), "--mode", "local", "--site", str(three.root / "site"), "-q"]) == 0
+    assert run_checks_main(["--root", str(three.root), "--mode", "local", "--site", str(three.root / "site"), "-q"]) == 0
+    paths = ["local/status/index.html", "local/bravo/index.html", "local/bravo/badge.svg"]
+    stamped = {p: page(three, p) for p in paths}
+    assert stamped["local/bravo/index.html"].count('data-rb-runs="2"') == 3
+    build(three.root, three.root / "site")
+    rebuilt = {p: page(three, p) for p in paths}
+    slot = re.compile(r"<!--rb:(dashboard|history):.*?<!--/rb-->", re.S)
+    for path in paths[:2]:
+        assert slot.findall(stamped[path]) and [m.group(0) for m in slot.finditer(stamped[path])] == \
+            [m.group(0) for m in slot.finditer(rebuilt[path])]
+    assert stamped["local/bravo/badge.svg"] == rebuilt["local/bravo/badge.svg"]
+
+
+def badge(project, runbook: str) -> ET.Element:
+    return ET.fromstring(page(project, f"local/{runbook}/badge.svg"))
+
+
+def badge_text(project, runbook: str) -> str:
+    return badge(project, runbook).findtext("{http://www.w3.org/2000/svg}title") or ""
+
+
+def test_badges_say_passing_failing_warning_or_not_run(three):
+    build(three.root, three.root / "site")
+    assert {r: badge_text(three, r) for r in ("alpha", "bravo", "charlie")} == \
+        {"alpha": "alpha: not run", "bravo": "bravo: not run", "charlie": "charlie: not run"}
+    record(three, {"alpha/a1": "OK", "bravo/b1": "CRITICAL", "bravo/b2": "CRITICAL", "charlie/c1": "WARNING",
+                   "charlie/c2": "OK"}, "2026-01-01T00:00:00Z")
+    build(three.root, three.root / "site")
+    assert {r: badge_text(three, r) for r in ("alpha", "bravo", "charlie")} == \
+        {"alpha": "alpha: passing", "bravo": "bravo: 2 failing", "charlie": "charlie: warning"}
+    fills = [r.get("fill") for r in badge(three, "bravo").iter("{http://www.w3.org/2000/svg}rect")]
+    assert "#e05d44" in fills
+    assert 'src="badge.svg"' in page(three, "local/bravo/index.html")
+    assert "SITE_URL/local/bravo/badge.svg" in page(three, "local/bravo/index.html")
+
+
+def test_run_checks_refreshes_badges(three, http_server):
+    build(three.root, three.root / "site")
+    before = (three.root / "site/local/alpha/badge.svg").stat().st_ino
+    run_checks_main(["--root", str(three.root), "--mode", "local", "--site", str(three.root / "site"), "-q"])
+    assert badge_text(three, "alpha") == "alpha: passing"
+    assert (three.root / "site/local/alpha/badge.svg").stat().st_ino != before  # replaced by rename
+
+
+def test_badge_text_is_escaped():
+    from generator.badges import badge_svg
+
+    svg = badge_svg('a<b>&"c', "1 failing", "#e05d44")
+    root = ET.fromstring(svg)
+    assert root.findtext("{http://www.w3.org/2000/svg}title") == 'a<b>&"c: 1 failing'
+    assert "<b>" not in svg
+
+
+def test_history_and_stale_after_are_validated(three):
+    three.write("_project", (three.root / "runbooks/_project.yaml").read_text()
+                + "stale_after: soon\nhistory: {keep: 0, flapping: x, size: 3}\n")
+    with pytest.raises(ConfigError) as info:
+        load_catalog(three.root)
+    assert [str(d) for d in info.value.diagnostics] == [
+        "runbooks/_project.yaml:13:1: stale_after: expected a duration such as 30s, 5m, 26h or 7d, got 'soon'",
+        "runbooks/_project.yaml:14:11: history.keep: expected an integer >= 1, got 0",
+        "runbooks/_project.yaml:14:20: history.flapping: expected an integer >= 1, got 'x'",
+        "runbooks/_project.yaml:14:33: history: unknown key 'size'; expected one of: keep, flapping",
+    ]
