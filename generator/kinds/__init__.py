@@ -8,7 +8,7 @@ validator, the CLI help, the site and the format reference all read this dict.
 
 from __future__ import annotations
 
-from . import command, disk, file, http, tcp
+from . import command, disk, file, http, prometheus, tcp
 from .base import Kind
 
 __all__ = ["KINDS", "Kind"]
@@ -19,4 +19,5 @@ KINDS: dict[str, Kind] = {
     "command": command,
     "file": file,
     "disk": disk,
+    "prometheus": prometheus,
 }

@@ -64,12 +64,12 @@ class Judge:
         self.perfdata.append(f"{label}={value:g}{_perf_unit(unit, durations)};{_g(warn, below)};{_g(crit, below)}")
         sign = "<" if below else ">"
 
-        def crossed(limit: float | None) -> bool:
-            return limit is not None and (value < limit if below else value > limit)
+        def crossed(limit: float) -> bool:
+            return value < limit if below else value > limit
 
-        if crossed(crit):
+        if crit is not None and crossed(crit):
             self.failures.append(f"{label} {show(value)} {sign} crit {show(crit)}")
-        elif crossed(warn):
+        elif warn is not None and crossed(warn):
             self.warnings.append(f"{label} {show(value)} {sign} warn {show(warn)}")
 
     def outcome(self, observed: str, evidence: str = "") -> Outcome:

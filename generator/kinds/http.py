@@ -44,21 +44,22 @@ async def probe(params: dict[str, Any], ctx: ProbeContext) -> Outcome:
         request = client.build_request(params["method"], params["url"], headers=params["headers"])
         response = await client.send(request, stream=True, follow_redirects=params["follow_redirects"])
         try:
-            body = await _read_bounded(response)
+            body = await read_bounded(response)
         finally:
             await response.aclose()
         latency_ms = wire_latency_ms(response) or (time.perf_counter() - started) * 1000
     return judge(params, response.status_code, response.headers, body, latency_ms)
 
 
-async def _read_bounded(response: Any) -> bytes:
+async def read_bounded(response: Any, limit: int = BODY_LIMIT, *, decoded: bool = False) -> bytes:
+    """At most ``limit`` bytes of a streamed body (gunzipped when ``decoded``): a huge answer is never held."""
     chunks, size = [], 0
-    async for chunk in response.aiter_raw():
+    async for chunk in response.aiter_bytes() if decoded else response.aiter_raw():
         chunks.append(chunk)
         size += len(chunk)
-        if size >= BODY_LIMIT:
+        if size >= limit:
             break
-    return b"".join(chunks)[:BODY_LIMIT]
+    return b"".join(chunks)[:limit]
 
 
 def judge(params: dict[str, Any], status: int, headers: Any, raw: bytes, latency_ms: float) -> Outcome:
