@@ -51,9 +51,10 @@ CRIT_FG, CRIT_BG = (0xB3, 0x26, 0x1E), (0xFD, 0xE4, 0xE1)
 # ------------------------------------------------------------------ helpers
 
 def _demo_ports() -> list[int]:
+    from generator.demo.prometheus import DEMO_PORT
     from generator.demo.stack import SERVICES, TCP_SERVICES
 
-    return [s.port for s in SERVICES.values()] + [t.port for t in TCP_SERVICES.values()]
+    return [s.port for s in SERVICES.values()] + [t.port for t in TCP_SERVICES.values()] + [DEMO_PORT]
 
 
 def _busy_ports(ports: list[int]) -> list[int]:

@@ -28,9 +28,10 @@ from typing import Any, Mapping
 
 from .stack import DEFAULT_HOST, SERVICES
 
-__all__ = ["INSTALL_HINT", "PrometheusError", "PrometheusMissing", "Prometheus", "find_prometheus",
+__all__ = ["DEMO_PORT", "INSTALL_HINT", "PrometheusError", "PrometheusMissing", "Prometheus", "find_prometheus",
            "demo_targets", "write_config", "start_prometheus"]
 
+DEMO_PORT = 18090  # the local mode's prometheus_url in runbooks/_project.yaml
 INSTALL_HINT = "prometheus is not installed (Debian package 'prometheus'); install it with: make system-deps"
 SCRAPES_NEEDED = 2  # rate() and increase() need two samples per series
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # always local: ignore *_proxy
@@ -49,7 +50,7 @@ class PrometheusMissing(PrometheusError):
 
 def find_prometheus() -> str:
     """The path of the prometheus binary, or PrometheusMissing."""
-    found = shutil.which("prometheus") or shutil.which("prometheus", path="/usr/bin:/usr/local/bin")
+    found = shutil.which("prometheus")
     if not found:
         raise PrometheusMissing()
     return found
@@ -132,8 +133,12 @@ class Prometheus:
         return self.proc.returncode
 
     def _check_alive(self) -> None:
-        if self.proc.poll() is not None:
-            raise PrometheusError(f"prometheus exited with {self.proc.returncode}: {_last_line(self.log)}")
+        if self.proc.poll() is None:
+            return
+        why = _last_line(self.log)
+        if "address already in use" in why:  # worded as the demo stack's own port clash
+            raise PrometheusError(f"port {self.url.rsplit(':', 1)[1]} is in use (is another demo or Prometheus running?)")
+        raise PrometheusError(f"prometheus exited with {self.proc.returncode}: {why}")
 
 
 def _last_line(log: Path) -> str:
