@@ -151,7 +151,7 @@ def _verdict(judged: list[Series], limits: dict[str, Any] | None, query_line: st
     ranked = sorted(judged, key=lambda s: (s.state.rank, -s.value if below else s.value), reverse=True)
     worst = ranked[0]
     totals = Judge()  # perfdata and metrics for the worst value
-    totals.threshold("value", worst.value, limits, below=below)
+    totals.threshold("worst", worst.value, limits, below=below)
     observed = f"{worst.name} {worst.value:g}" + (f" (worst of {len(judged)} series)" if len(judged) > 1 else "")
     if worst.state is State.OK:
         return Outcome(State.OK, observed, "", observed, "", totals.perfdata, totals.metrics)

@@ -78,8 +78,8 @@ def test_ok_names_the_series_and_records_the_value(project, prom):
     assert result.reason == ""
     assert result.summary == result.observed
     assert result.observed.startswith('{service="omnichat"} 0.0')
-    assert result.metrics["value_value"] == pytest.approx(0.08, abs=0.005)
-    assert result.perfdata[0].startswith("value=0.0") and result.perfdata[0].endswith(";0.2;0.5")
+    assert result.metrics["worst_value"] == pytest.approx(0.08, abs=0.005)
+    assert result.perfdata[0].startswith("worst=0.0") and result.perfdata[0].endswith(";0.2;0.5")
     assert result.target == f"PromQL at {prom.url}: {P95.format('omnichat')}"
 
 
@@ -90,7 +90,7 @@ def test_warning_above_states_expected_against_actual(project, prom):
     assert result.reason == "assertion"
     assert result.summary.startswith('{service="search"} 0.1')
     assert result.summary.endswith(" > warn 0.1")
-    assert result.metrics["value_value"] == pytest.approx(0.12, abs=0.005)
+    assert result.metrics["worst_value"] == pytest.approx(0.12, abs=0.005)
     assert result.evidence.splitlines()[:3] == [
         f"query: {P95.format('search')}", "expected: at most 0.1 (warn) and 0.5 (crit)", "actual: 1 of 1 series out of bounds"]
 
@@ -108,7 +108,7 @@ def test_ok_below_uptime(project, prom):
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
     assert result.observed.startswith('{instance="127.0.0.1:18105", job="platform", service="platform"} 1')
-    assert result.perfdata == ["value=1;0.999:;0.99:"]
+    assert result.perfdata == ["worst=1;0.999:;0.99:"]
 
 
 def test_warning_and_critical_below(project, prom):
@@ -117,7 +117,7 @@ def test_warning_and_critical_below(project, prom):
     result = run_one(project.root, key)
     assert result.state is State.WARNING, result.summary
     assert result.summary.startswith('{service="openframe"} ') and result.summary.endswith(" < warn 60")
-    assert result.metrics["value_value"] == pytest.approx(50, rel=0.1)
+    assert result.metrics["worst_value"] == pytest.approx(50, rel=0.1)
     key = check(project, prom, throughput, value={"warn": 200, "crit": 100, "when": "below"})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL, result.summary
@@ -235,7 +235,7 @@ def test_a_failed_service_raises_the_error_rate(project, prom):
     key = check(project, prom, ratio, value={"warn": 0.0008, "crit": 0.001})
     before = run_one(project.root, key)
     assert before.state is State.OK, before.summary
-    assert before.metrics["value_value"] == pytest.approx(0.0005, abs=0.0001)
+    assert before.metrics["worst_value"] == pytest.approx(0.0005, abs=0.0001)
     set_failed("intentbot", True)
     try:
         deadline, result = time.monotonic() + 15, before
@@ -247,7 +247,7 @@ def test_a_failed_service_raises_the_error_rate(project, prom):
     assert result.state is State.CRITICAL, result.summary
     assert result.summary.startswith('{service="intentbot"} 0.')
     assert result.summary.endswith(" > crit 0.001")
-    assert result.metrics["value_value"] > 0.01  # 10 % once the whole window is failed
+    assert result.metrics["worst_value"] > 0.01  # 10 % once the whole window is failed
 
 
 # --- validation ------------------------------------------------------------------
