@@ -225,7 +225,7 @@ async def run_checks(specs: Sequence[CheckSpec], mode: str, root: Path, options:
                      on_result: Callable[[Result], None] | None = None) -> list[Result]:
     """Run ``specs`` and return one Result each, in the order given."""
     gate = asyncio.Semaphore(max(1, options.concurrency))
-    pool = HttpPool(options.concurrency) if any(s.kind == "http" and s.applies for s in specs) else None
+    pool = HttpPool(options.concurrency) if any(s.kind in ("http", "prometheus") and s.applies for s in specs) else None
     ctx = ProbeContext(root=root, http=pool)
     runs: dict[str, asyncio.Task[Result]] = {}
     tasks = []

@@ -11,12 +11,15 @@ from typing import Any
 
 from .kinds import KINDS
 from .model import CHECK_FIELDS, PROJECT_SCHEMA, RUNBOOK_SCHEMA
-from .schema import INVALID, Duration, KeyedMap, ListOf, MapOf, Obj, Option, PerMode, Threshold, format_duration
+from .schema import (INVALID, DirectedThreshold, Duration, KeyedMap, ListOf, MapOf, Obj, Option, PerMode, Threshold,
+                     format_duration)
 
 __all__ = ["format_reference"]
 
 
 def _type(option: Option) -> str:
+    if isinstance(option, DirectedThreshold):
+        return f"threshold of {_type(option.unit)}, `when`: `above` \\| `below`"
     if isinstance(option, Threshold):
         return f"threshold of {_type(option.unit)}"
     if isinstance(option, ListOf):

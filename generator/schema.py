@@ -23,7 +23,7 @@ from .yamlload import Document, PathKey, format_path
 
 __all__ = [
     "INVALID", "Ctx", "Tmpl", "Option", "Field", "Str", "Int", "Number", "Bool", "Choice",
-    "Duration", "Size", "Threshold", "ListOf", "MapOf", "Scalar", "Obj", "KeyedMap", "ModeList",
+    "Duration", "Size", "Threshold", "DirectedThreshold", "ListOf", "MapOf", "Scalar", "Obj", "KeyedMap", "ModeList",
     "PerMode", "ModeValue", "SAFE_ID", "describe", "parse_duration", "resolve", "format_duration",
 ]
 
@@ -292,6 +292,7 @@ class Threshold(Option):
     """
 
     type_name = "threshold"
+    keys_hint = "warn or crit"
 
     def __init__(self, unit: Option, doc: str = "", *, higher_is_worse: bool | None = True, **kw: Any) -> None:
         super().__init__(doc, **kw)
@@ -299,13 +300,16 @@ class Threshold(Option):
         self.higher_is_worse = higher_is_worse
 
     def check(self, value: Any, path: PathKey, ctx: Ctx) -> Any:
+        return self._limits(value, path, ctx, self.higher_is_worse)
+
+    def _limits(self, value: Any, path: PathKey, ctx: Ctx, higher_is_worse: bool | None) -> Any:
         if not isinstance(value, dict):
             ctx.error(path, f"expected a mapping with warn and/or crit, got {describe(value)}")
             return INVALID
         out: dict[str, Any] = {}
         for key, raw in value.items():
             if key not in ("warn", "crit"):
-                ctx.error(path, f"unknown key '{key}'; expected warn or crit", at=path + (key,))
+                ctx.error(path, f"unknown key '{key}'; expected {self.keys_hint}", at=path + (key,))
                 continue
             out[key] = self.unit.validate(raw, path + (key,), ctx)
         if not value:
@@ -313,17 +317,40 @@ class Threshold(Option):
             return INVALID
         if any(v is INVALID for v in out.values()):
             return INVALID
-        return self._ordered(out, path, ctx)
+        return self._ordered(out, path, ctx, higher_is_worse)
 
-    def _ordered(self, out: dict[str, Any], path: PathKey, ctx: Ctx) -> Any:
+    def _ordered(self, out: dict[str, Any], path: PathKey, ctx: Ctx, higher_is_worse: bool | None) -> Any:
         warn, crit = out.get("warn"), out.get("crit")
-        if isinstance(warn, (int, float)) and isinstance(crit, (int, float)) and self.higher_is_worse is not None:
-            wrong = warn > crit if self.higher_is_worse else warn < crit
+        if isinstance(warn, (int, float)) and isinstance(crit, (int, float)) and higher_is_worse is not None:
+            wrong = warn > crit if higher_is_worse else warn < crit
             if wrong:
-                relation = "greater" if self.higher_is_worse else "less"
+                relation = "greater" if higher_is_worse else "less"
                 ctx.error(path, f"warn ({warn:g}) must not be {relation} than crit ({crit:g})")
                 return INVALID
         return {"warn": warn, "crit": crit}
+
+
+class DirectedThreshold(Threshold):
+    """``{warn, crit, when: above|below}``: the runbook says which way is bad.
+
+    ``when: above`` (the default) alerts on values above the limits (latency,
+    error rate); ``when: below`` on values below them (uptime, availability).
+    The result has a ``when`` key next to warn and crit.
+    """
+
+    keys_hint = "warn, crit or when"
+    DIRECTIONS = ("above", "below")
+
+    def check(self, value: Any, path: PathKey, ctx: Ctx) -> Any:
+        if not isinstance(value, dict) or "when" not in value:
+            limits = super().check(value, path, ctx)
+            return limits if limits is INVALID else {**limits, "when": "above"}
+        when = Choice(self.DIRECTIONS).check(value["when"], path + ("when",), ctx)
+        rest = {k: v for k, v in value.items() if k != "when"}
+        limits = self._limits(rest, path, ctx, when != "below")
+        if limits is INVALID or when is INVALID:
+            return INVALID
+        return {**limits, "when": when}
 
 
 class ListOf(Option):

@@ -51,9 +51,10 @@ CRIT_FG, CRIT_BG = (0xB3, 0x26, 0x1E), (0xFD, 0xE4, 0xE1)
 # ------------------------------------------------------------------ helpers
 
 def _demo_ports() -> list[int]:
+    from generator.demo.prometheus import DEMO_PORT
     from generator.demo.stack import SERVICES, TCP_SERVICES
 
-    return [s.port for s in SERVICES.values()] + [t.port for t in TCP_SERVICES.values()]
+    return [s.port for s in SERVICES.values()] + [t.port for t in TCP_SERVICES.values()] + [DEMO_PORT]
 
 
 def _busy_ports(ports: list[int]) -> list[int]:
@@ -318,3 +319,16 @@ def test_search_finds_runbooks(page: Page) -> None:
                                      "(the worker reads search/search_index.json)") from None
     assert results.count() >= 1
     assert "health" in page.locator(".md-search-result").inner_text().lower()
+
+
+def test_slo_checks_show_what_the_real_prometheus_answered(page: Page) -> None:
+    page.goto("/local/search-health/")
+    p95 = page.locator("table.rb-checks tbody tr", has_text="p95 search latency")
+    assert p95.count() == 1
+    assert "PromQL at http://127.0.0.1:18090: histogram_quantile(0.95" in p95.inner_text()
+    # Search is slower than its 100 ms SLO on purpose: WARNING, naming the series Prometheus returned.
+    assert p95.locator("[data-rb-state]").get_attribute("data-rb-state") == "WARNING"
+    assert '{service="search"} 0.' in p95.inner_text()
+    uptime = page.locator("table.rb-checks tbody tr", has_text="Uptime above 99.9 %")
+    assert uptime.locator("[data-rb-state]").get_attribute("data-rb-state") == "OK"
+    assert '{service="search"} 1' in uptime.inner_text()

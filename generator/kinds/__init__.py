@@ -8,7 +8,7 @@ validator, the CLI help, the site and the format reference all read this dict.
 
 from __future__ import annotations
 
-from . import command, disk, file, http, tcp, tls
+from . import command, disk, file, http, prometheus, tcp, tls
 from .base import Kind
 
 __all__ = ["KINDS", "Kind"]
@@ -20,4 +20,5 @@ KINDS: dict[str, Kind] = {
     "file": file,
     "disk": disk,
     "tls": tls,
+    "prometheus": prometheus,
 }

@@ -96,7 +96,7 @@ async def probe(params: dict[str, Any], ctx: ProbeContext) -> Outcome:
         response = await client.send(request, stream=True, follow_redirects=params["follow_redirects"])
         try:
             cert = _peer_cert(response) if params.get("tls_days_left") else None
-            body = await _read_bounded(response)
+            body = await read_bounded(response)
         finally:
             await response.aclose()
         latency_ms = wire_latency_ms(response) or (time.perf_counter() - started) * 1000
@@ -119,14 +119,15 @@ def _peer_cert(response: Any) -> CertFacts | None:
     return read_cert(der) if der else None
 
 
-async def _read_bounded(response: Any) -> bytes:
+async def read_bounded(response: Any, limit: int = BODY_LIMIT, *, decoded: bool = False) -> bytes:
+    """At most ``limit`` bytes of a streamed body (gunzipped when ``decoded``): a huge answer is never held."""
     chunks, size = [], 0
-    async for chunk in response.aiter_raw():
+    async for chunk in response.aiter_bytes() if decoded else response.aiter_raw():
         chunks.append(chunk)
         size += len(chunk)
-        if size >= BODY_LIMIT:
+        if size >= limit:
             break
-    return b"".join(chunks)[:BODY_LIMIT]
+    return b"".join(chunks)[:limit]
 
 
 def judge(params: dict[str, Any], status: int, headers: Any, raw: bytes, latency_ms: float,

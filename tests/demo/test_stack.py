@@ -132,7 +132,7 @@ def test_metrics_parse_and_shape(root: Path) -> None:
     }
     for sid, service in SERVICES.items():
         samples = metrics(service.port)
-        assert samples["up"] == 1
+        assert "up" not in samples  # Prometheus writes ``up`` itself for each scrape
         assert samples["process_uptime_seconds"] > 0
         for name in specific[sid]:
             assert name in samples, (sid, name)
@@ -144,7 +144,7 @@ def test_metrics_quantiles_and_error_ratios(root: Path) -> None:
     omnichat = metrics(SERVICES["omnichat"].port)
     assert p95(omnichat) == pytest.approx(0.08, abs=0.005)
     assert error_ratio(omnichat) == pytest.approx(0.0005, abs=0.0002)
-    assert p95(metrics(SERVICES["search"].port)) == pytest.approx(0.06, abs=0.005)
+    assert p95(metrics(SERVICES["search"].port)) == pytest.approx(0.12, abs=0.005)  # above its 100 ms SLO
     platform = metrics(SERVICES["platform"].port)
     assert p95(platform) == pytest.approx(0.8, abs=0.02)
     assert error_ratio(platform) == pytest.approx(0.10, abs=0.005)

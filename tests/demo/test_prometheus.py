@@ -1,0 +1,68 @@
+"""Process control of the demo's real Prometheus (generator/demo/prometheus.py).
+
+Scraping the demo stack is covered by tests/checks/test_prometheus.py, which
+runs every check against it; here: what an operator sees when Prometheus is
+missing or its port is taken, and a clean start and stop.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.demo.prometheus import INSTALL_HINT, PrometheusError, find_prometheus, start_prometheus
+from tests.conftest import free_port
+
+RUNBOOKS = str(Path(sys.executable).parent / "runbooks")
+
+
+@pytest.fixture(autouse=True)
+def prometheus_installed() -> None:
+    if not _installed():
+        pytest.fail(INSTALL_HINT, pytrace=False)  # never a skip: CI must have it
+
+
+def _installed() -> bool:
+    try:
+        find_prometheus()
+    except PrometheusError:
+        return False
+    return True
+
+
+def test_demo_without_prometheus_is_one_line_saying_how_to_install(tmp_path: Path) -> None:
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # python and runbooks, no prometheus
+    proc = subprocess.run([RUNBOOKS, "--root", str(tmp_path), "demo"], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 1
+    assert proc.stdout == ""  # failed before starting anything
+    assert proc.stderr == f"runbooks: {INSTALL_HINT}\n"
+    assert "make system-deps" in proc.stderr
+
+
+def test_a_taken_port_is_named(tmp_path: Path) -> None:
+    port = free_port()
+    with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Prometheus (Go) binds
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        with pytest.raises(PrometheusError) as info:
+            start_prometheus(tmp_path, port, targets={})
+    assert str(info.value) == f"port {port} is in use (is another demo or Prometheus running?)"
+
+
+def test_starts_ready_answers_queries_and_stops_cleanly(tmp_path: Path) -> None:
+    server = start_prometheus(tmp_path, free_port(), targets={})
+    try:
+        assert server.query("vector(1)")["result"][0]["value"][1] == "1"
+        config = json.loads((tmp_path / "prometheus.yml").read_text())
+        assert config["global"] == {"scrape_interval": "1s", "scrape_timeout": "1s", "evaluation_interval": "1s"}
+    finally:
+        assert server.stop() == 0  # SIGTERM: a clean shutdown, not a kill
+    assert (tmp_path / "data").is_dir()
