@@ -64,6 +64,10 @@ def _render_badge(arg: str, index: ResultsIndex) -> str:
     return str(_macros().check_badge(index.get(*_split(arg))))
 
 
+def _render_printcheck(arg: str, index: ResultsIndex) -> str:
+    return str(_macros().print_check(index.get(*_split(arg))))
+
+
 def _render_runbook(arg: str, index: ResultsIndex) -> str:
     target, _, ids = arg.partition(":")
     mode, runbook = _split(target)
@@ -85,6 +89,7 @@ def _render_lastrun(arg: str, index: ResultsIndex) -> str:
 RENDERERS: dict[str, Callable[[str, ResultsIndex], str]] = {
     "check": _render_check,
     "badge": _render_badge,
+    "printcheck": _render_printcheck,
     "runbook": _render_runbook,
     "summary": _render_summary,
     "lastrun": _render_lastrun,
