@@ -44,6 +44,12 @@
         box.disabled = false;
         box.dataset.rbItem = g + "." + i;
         box.addEventListener("change", function () { self.tick(box.dataset.rbItem, box.checked); });
+        // The whole line ticks, not only Material's small box: a big target when it matters.
+        li.addEventListener("click", function (event) {
+          if (event.target.closest("label, input, a")) return;
+          box.checked = !box.checked;
+          box.dispatchEvent(new Event("change", { bubbles: true }));
+        });
         self.items.push({ id: g + "." + i, box: box, time: time });
       });
     });
