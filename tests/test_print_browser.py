@@ -24,12 +24,14 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from PIL import Image, ImageStat
+from playwright.sync_api import Browser, Page
 
 from generator.model import load_catalog
 from generator.render import incident_views
 
-from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, COPY_IGNORE, REPO, _QuietHandler
+from .test_browser import ARTIFACTS, COPY_IGNORE, REPO, _QuietHandler, _rgb
+from .test_browser import chromium  # noqa: F401  (the shared browser fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +39,8 @@ MODES = ("local", "hybrid", "aws")
 RUNBOOK = "platform-incident"
 COMMIT = "feedc0ffee1234567890"
 PAGE_LIMIT = 2
+# The light "not run" badge of runbooks.css (--rb-muted-bg, --rb-muted).
+NOTRUN_BG, NOTRUN_FG = (0xEC, 0xEF, 0xF1), (0x5F, 0x63, 0x68)
 # Site chrome that must never reach paper: the header and its search, the mode
 # tabs, the footer, the print page's own screen bar.
 CHROME_TEXT = ("Skip to content", "Initializing search", "Made with", "Material for MkDocs", "Back to top",
@@ -114,18 +118,6 @@ def site_url(built: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (scripts/system-deps.sh, Debian package chromium)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
@@ -351,3 +343,25 @@ def test_copy_as_markdown(page: Page, built: Path) -> None:
             expected.append(f"- [x] {item} — {tick}" if tick else f"- [ ] {item}")
             n += 1
     assert copied == "\n".join(expected) + "\n"
+
+
+def test_paper_is_light_in_dark_mode(chromium: Browser, site_url: str, tmp_path: Path) -> None:
+    """A screen in dark mode still prints dark text on white, and light result badges."""
+    context = chromium.new_context(color_scheme="dark", base_url=site_url)
+    try:
+        pg = context.new_page()
+        pg.goto(f"/aws/{RUNBOOK}/print/")
+        assert pg.locator("body").get_attribute("data-md-color-scheme") == "slate"
+        pg.emulate_media(media="print")
+        badge = pg.locator('.rb-print [data-rb-state="NOTRUN"]').first
+        colours = badge.evaluate("el => { const s = getComputedStyle(el); return [s.backgroundColor, s.color]; }")
+        assert [_rgb(c) for c in colours] == [NOTRUN_BG, NOTRUN_FG]
+        pdf = tmp_path / "dark.pdf"
+        pg.pdf(path=str(pdf), format="A4")
+    finally:
+        context.close()
+    subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
+    with Image.open(next(tmp_path.glob("p*.png"))) as img:
+        grey = img.convert("L")
+    assert grey.getpixel((2, 2)) > 245, "the page background is not white"
+    assert ImageStat.Stat(grey).mean[0] > 200, "the page is mostly dark"
