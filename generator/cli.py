@@ -1,4 +1,4 @@
-"""Command line: ``runbooks`` (validate, build, demo, reference) and ``run-checks``.
+"""Command line: ``runbooks`` (validate, build, print, demo, reference) and ``run-checks``.
 
 A thin shell over plain functions that return exit codes. Heavy imports wait
 until after argument parsing, so ``--help`` is instant.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 import traceback
@@ -61,6 +60,14 @@ def _runbooks_parser() -> argparse.ArgumentParser:
     build.add_argument("--check", action="store_true", help="write nothing; exit 1 when checks/ is stale")
     build.add_argument("--site-dir", default="site", help="where to build the site (default: site)")
     build.add_argument("--no-strict", action="store_true", help="do not fail on MkDocs warnings")
+    printing = sub.add_parser("print", help="print a mode's incident binder (or one runbook's checklist) to PDF",
+                              description="Print with headless Chromium. Without --site, the site is built "
+                                          "first into a temporary directory (site/ is left alone).")
+    printing.add_argument("--mode", required=True, help="deployment mode: local, hybrid or aws")
+    printing.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    printing.add_argument("--runbook", metavar="ID", help="print this runbook's checklist instead of the binder")
+    printing.add_argument("--site", metavar="DIR", help="print from this built site (e.g. one run-checks stamped)")
+    printing.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size (default: a4)")
     demo = sub.add_parser("demo", help="start the demo stack, build, run the local checks, stamp the pages, stop")
     demo.add_argument("--fail", default=os.environ.get("DEMO_FAIL", ""), help="demo services to break, e.g. search,platform")
     sub.add_parser("reference", help="print the runbook format reference (Markdown)")
@@ -74,6 +81,8 @@ def _runbooks(argv: Sequence[str] | None) -> int:
         return _validate(root)
     if args.command == "build":
         return _build(root, args)
+    if args.command == "print":
+        return _print(root, args)
     if args.command == "demo":
         from .demo.run import run_demo
 
@@ -110,6 +119,16 @@ def _build(root: Path, args: argparse.Namespace) -> int:
     catalog, changed = build(root, site_dir, strict=not args.no_strict)
     print(f"built {site_dir} ({len(catalog.runbooks)} runbooks × {len(catalog.project.modes)} modes) "
           f"and checks/ ({len(changed)} scripts changed) in {time.perf_counter() - started:.1f}s")
+    return EXIT_OK
+
+
+def _print(root: Path, args: argparse.Namespace) -> int:
+    from .printing import PrintJob, print_pdf
+
+    site = Path(args.site).resolve() if args.site else None
+    out = print_pdf(PrintJob(root, args.mode, Path(args.out), args.runbook, site, args.paper))
+    what = f"{args.runbook} checklist" if args.runbook else "incident binder"
+    print(f"wrote {out} ({args.mode} {what}, {args.paper}, {out.stat().st_size // 1024} KiB)")
     return EXIT_OK
 
 
@@ -161,14 +180,9 @@ def exit_code_for(results: Sequence[Any], fail_on: str) -> int:
 
 
 def _commit(root: Path) -> str:
-    for name in ("RUNBOOKS_COMMIT", "GITHUB_SHA", "CI_COMMIT_SHA"):
-        if os.environ.get(name):
-            return os.environ[name]
-    try:
-        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return out.stdout.strip() if out.returncode == 0 else ""
+    from .provenance import git_commit
+
+    return git_commit(root)
 
 
 class _Progress:

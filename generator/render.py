@@ -1,8 +1,11 @@
 """Render the site's pages (Markdown for MkDocs) from ``site_templates/``.
 
 The page set: ``index.md`` (pick a mode), and per mode ``<mode>/index.md``
-(runbooks with status), ``<mode>/status.md`` (the dashboard: every check, worst first) and
-``<mode>/<runbook>.md`` (served as ``/<mode>/<runbook>/``).
+(runbooks with status), ``<mode>/status.md`` (the dashboard: every check, worst first),
+``<mode>/<runbook>.md`` (served as ``/<mode>/<runbook>/``), its printable
+checklist ``<mode>/<runbook>/print.md`` and the mode's incident binder
+``<mode>/binder.md`` (every incident runbook, for paper). The print pages
+are not in the navigation: the runbook and mode pages link to them.
 """
 
 from __future__ import annotations
@@ -12,13 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from .kinds import KINDS
-from .model import Catalog, CheckSpec
+from .model import Catalog, CheckSpec, Mode, Project, RunbookView
+from .provenance import BuildInfo, build_info
 from .schema import format_duration
 from .stamp import slot
 
-__all__ = ["TEMPLATES", "environment", "render_pages", "nav"]
+__all__ = ["TEMPLATES", "INCIDENT_TAG", "environment", "render_pages", "nav", "incident_views"]
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
+# Runbooks tagged with this go into a mode's incident binder.
+INCIDENT_TAG = "incident"
 
 
 @lru_cache(maxsize=1)
@@ -30,17 +36,43 @@ def environment() -> Any:
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
     env.globals.update(slot=slot, describe=_describe, duration=format_duration)
+    env.filters["inline_md"] = _inline_markdown
     return env
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> Any:
+    import markdown  # type: ignore[import-untyped,unused-ignore]  # no stubs installed
+
+    return markdown.Markdown()
+
+
+def _inline_markdown(text: str) -> Any:
+    """Runbook Markdown as HTML without the paragraph, for the hand-laid print pages."""
+    from markupsafe import Markup
+
+    converter = _markdown()
+    html = str(converter.reset().convert(text)).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
 
 
 def _describe(check: CheckSpec) -> str:
     return KINDS[check.kind].describe(check.params)
 
 
-def render_pages(catalog: Catalog) -> dict[str, str]:
+def incident_views(catalog: Catalog, mode: str) -> list[RunbookView]:
+    """The runbooks of a mode's incident binder, by title."""
+    views = [v for v in catalog.views(mode) if INCIDENT_TAG in v.tags]
+    return sorted(views, key=lambda v: v.title.lower())
+
+
+def render_pages(catalog: Catalog, built: BuildInfo | None = None) -> dict[str, str]:
     """Every generated page, by its path under docs (e.g. ``local/backup.md``)."""
     env = environment()
     project = catalog.project
+    built = built or build_info(catalog.root)
     modes = list(project.modes.values())
     pages = {"index.md": env.get_template("home.md.j2").render(project=project, modes=modes)}
     for mode in modes:
@@ -51,7 +83,28 @@ def render_pages(catalog: Catalog) -> dict[str, str]:
             available = [m for m in project.modes if catalog.view(view.id, m) is not None]
             pages[f"{mode.id}/{view.id}.md"] = env.get_template("runbook.md.j2").render(
                 view=view, modes=modes, available=available, severities=project.severities)
+        pages.update(_print_pages(catalog, mode, views, built))
     return pages
+
+
+def _print_pages(catalog: Catalog, mode: Mode, views: list[RunbookView], built: BuildInfo) -> dict[str, str]:
+    env = environment()
+    common = {"project": catalog.project, "mode": mode, "built": built, "contacts": _contacts(catalog.project)}
+    pages = {f"{mode.id}/{view.id}/print.md": env.get_template("print.md.j2").render(view=view, **common)
+             for view in views}
+    pages[f"{mode.id}/binder.md"] = env.get_template("binder.md.j2").render(
+        views=incident_views(catalog, mode.id), **common)
+    return pages
+
+
+def _contacts(project: Project) -> list[dict[str, Any]]:
+    """Contacts for paper: the escalation chain in order, then everyone else."""
+    in_chain = {level["contact"] for level in project.escalation}
+    chain = [{**project.contacts[level["contact"]], "level": level["level"], "after": level["after"]}
+             for level in project.escalation]
+    rest = [{**contact, "level": None, "after": None} for cid, contact in project.contacts.items()
+            if cid not in in_chain]
+    return chain + rest
 
 
 def nav(catalog: Catalog) -> list[Any]:

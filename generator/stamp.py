@@ -86,6 +86,10 @@ def _render_dashboard(arg: str, index: ResultsIndex) -> str:
     return str(_macros().dashboard(rows, index.stale_after))
 
 
+def _render_printcheck(arg: str, index: ResultsIndex) -> str:
+    return str(_macros().print_check(index.get(*_split(arg)), index.stale_after))
+
+
 def _render_runbook(arg: str, index: ResultsIndex) -> str:
     target, _, ids = arg.partition(":")
     mode, runbook = _split(target)
@@ -107,6 +111,7 @@ def _render_lastrun(arg: str, index: ResultsIndex) -> str:
 RENDERERS: dict[str, Callable[[str, ResultsIndex], str]] = {
     "check": _render_check,
     "badge": _render_badge,
+    "printcheck": _render_printcheck,
     "runbook": _render_runbook,
     "summary": _render_summary,
     "lastrun": _render_lastrun,

@@ -1,0 +1,367 @@
+"""Paper and the interactive checklist, in real headless Debian Chromium.
+
+The shipped runbooks are built in a throw-away copy of the repository, the
+platform incident checks run once (against whatever answers on the demo
+ports: results carry a time either way), and the site is served over HTTP on
+127.0.0.1. Each mode's incident checklist is printed to PDF (Playwright's
+``page.pdf`` and, for the binder, ``runbooks print``), read back with
+poppler's ``pdftotext``/``pdfinfo``, and checked for its mode's commands
+only, no site chrome, and its page count. Screenshots of the print page as
+printed land in ``tests/artifacts/print-<mode>.png``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from PIL import Image, ImageStat
+from playwright.sync_api import Browser, Page
+
+from generator.model import load_catalog
+from generator.render import incident_views
+
+from .test_browser import ARTIFACTS, COPY_IGNORE, REPO, _QuietHandler, _rgb
+from .test_browser import chromium  # noqa: F401  (the shared browser fixture)
+
+pytestmark = pytest.mark.browser
+
+MODES = ("local", "hybrid", "aws")
+RUNBOOK = "platform-incident"
+COMMIT = "feedc0ffee1234567890"
+PAGE_LIMIT = 2
+# The light "not run" badge of runbooks.css (--rb-muted-bg, --rb-muted).
+NOTRUN_BG, NOTRUN_FG = (0xEC, 0xEF, 0xF1), (0x5F, 0x63, 0x68)
+# Site chrome that must never reach paper: the header and its search, the mode
+# tabs, the footer, the print page's own screen bar.
+CHROME_TEXT = ("Skip to content", "Initializing search", "Made with", "Material for MkDocs", "Back to top",
+               "Laid out for A4", "← Back", "Home")
+
+
+def _require(*tools: str) -> None:
+    for tool in tools:
+        if shutil.which(tool) is None:
+            pytest.fail(f"{tool} is missing: `make test` installs it (scripts/system-deps.sh, Debian poppler-utils)")
+
+
+def _squash(text: str) -> str:
+    """Text without whitespace: pdftotext wraps long commands wherever the line ends."""
+    return re.sub(r"\s+", "", text)
+
+
+def _pdftotext(pdf: Path, page: int | None = None) -> str:
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    return subprocess.run(["pdftotext", "-layout", *pages, str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def _pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    match = re.search(r"^Pages:\s+(\d+)$", info, re.M)
+    assert match, info
+    return int(match.group(1))
+
+
+# ------------------------------------------------------------------ fixtures
+
+@pytest.fixture(scope="module")
+def built() -> Iterator[Path]:
+    """A copy of the repository with its site built and the platform incident checks run once."""
+    _require("pdftotext", "pdfinfo")
+    tmp = Path(tempfile.mkdtemp(prefix="runbooks-print-browser-"))
+    root = tmp / "repo"
+    shutil.copytree(REPO, root, ignore=COPY_IGNORE)
+    bin_dir = Path(sys.executable).parent
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "RUNBOOKS_COMMIT": COMMIT, "HOME": str(tmp)}
+    try:
+        for cmd in ([str(bin_dir / "runbooks"), "--root", str(root), "build"],
+                    [str(bin_dir / "run-checks"), "--root", str(root), "--mode", "local", "--runbook", RUNBOOK,
+                     "--site", str(root / "site"), "--timeout", "3", "-q"]):
+            done = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=180)
+            assert done.returncode in (0, 1), f"{cmd} exited {done.returncode}:\n{done.stdout}{done.stderr}"
+        yield root
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def commands(built: Path) -> dict[str, set[str]]:
+    """Every mode's commands in the platform incident runbook, from the model."""
+    catalog = load_catalog(built)
+    out = {}
+    for mode in MODES:
+        view = catalog.view(RUNBOOK, mode)
+        assert view is not None
+        out[mode] = {step["run"] for section in view.sections for step in section["steps"] if step["run"]}
+    assert all(len(out[m] - out[o]) >= 2 for m in MODES for o in MODES if m != o), out
+    return out
+
+
+@pytest.fixture(scope="module")
+def site_url(built: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(built / "site"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="print-site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@pytest.fixture
+def page(chromium: Browser, site_url: str) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1,
+                                   color_scheme="light", base_url=site_url, timezone_id="UTC")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
+    context.route(re.compile(r"^(?!http://127\.0\.0\.1:)"), lambda route: route.abort())
+    errors: list[str] = []
+    pg = context.new_page()
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.set_default_timeout(10_000)
+    try:
+        yield pg
+    finally:
+        context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+# ------------------------------------------------------------------ paper
+
+def _assert_paper_text(text: str, mode: str, commands: dict[str, set[str]]) -> None:
+    squashed = _squash(text)
+    for command in commands[mode]:
+        assert _squash(command) in squashed, f"{mode} command missing from paper: {command}"
+    for other in MODES:
+        for command in commands[other] - commands[mode]:
+            assert _squash(command) not in squashed, f"{other} command on the {mode} paper: {command}"
+    for chrome in CHROME_TEXT:
+        assert chrome not in text, f"site chrome on paper: {chrome!r}"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_print_page_on_paper(page: Page, built: Path, tmp_path: Path, mode: str,
+                             commands: dict[str, set[str]]) -> None:
+    page.goto(f"/{mode}/{RUNBOOK}/print/")
+    pdf = tmp_path / f"{mode}.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    text = _pdftotext(pdf)
+    _assert_paper_text(text, mode, commands)
+    titles = {m: load_catalog(built).project.modes[m].title for m in MODES}
+    # Navigation: the other modes' tabs and the other runbooks of the sidebar are not printed.
+    for other in MODES:
+        if other != mode:
+            assert titles[other] not in text, f"the {titles[other]} tab on the {mode} paper"
+    for title in ("Operations runbooks", "Search incident response", "Platform backup", "OmniChat health"):
+        assert title not in text  # the header's site name, the sidebar's runbooks
+    # Header facts, provenance, results with the time they ran (or "not run"), blanks, contacts.
+    assert "Platform incident response" in text and "P1 Critical" in text and titles[mode] in text
+    assert f"Generated from commit {COMMIT[:12]}" in text
+    if mode == "local":
+        assert len(re.findall(r"ran 20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC", text)) == 5, text
+        assert "NOT RUN" not in text
+    else:
+        assert text.count("NOT RUN") >= 4 and "ran 20" not in text
+    for word in ("Time", "Initials", "Incident notes", "Escalation and contacts", "On-call SRE engineer",
+                 "+1 555 0100", "Alert acknowledged", "Post-mortem scheduled"):
+        assert word in text, word
+    assert _pages(pdf) <= PAGE_LIMIT
+
+    # The page as printed, for people: the artifact.
+    page.emulate_media(media="print")
+    assert not page.locator(".md-header").is_visible() and not page.locator(".md-tabs").is_visible()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / f"print-{mode}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_every_incident_checklist_fits_two_pages(page: Page, built: Path, tmp_path: Path, paper: str) -> None:
+    catalog = load_catalog(built)
+    printed = 0
+    for mode in MODES:
+        for view in incident_views(catalog, mode):
+            if not view.id.endswith("-incident"):
+                continue
+            page.goto(f"/{mode}/{view.id}/print/")
+            pdf = tmp_path / f"{mode}-{view.id}.pdf"
+            page.pdf(path=str(pdf), format=paper)
+            assert _pages(pdf) <= PAGE_LIMIT, f"{mode}/{view.id} takes {_pages(pdf)} {paper} pages"
+            printed += 1
+    assert printed == 15  # five systems × three modes
+
+
+def test_checklist_groups_are_not_split_across_pages(page: Page, built: Path, tmp_path: Path) -> None:
+    view = load_catalog(built).view(RUNBOOK, "aws")
+    assert view is not None
+    page.goto(f"/aws/{RUNBOOK}/print/")
+    pdf = tmp_path / "groups.pdf"
+    page.pdf(path=str(pdf), format="Letter")
+    texts = [_pdftotext(pdf, n) for n in range(1, _pages(pdf) + 1)]
+    for group in view.checklist:
+        head = re.compile(rf"^\s*{re.escape(group['group'])}\s+Time\s+Initials\s*$", re.M)
+        holding = [n for n, text in enumerate(texts) if head.search(text)]
+        assert len(holding) == 1, f"group {group['group']!r} heads pages {holding}"
+        assert all(item in texts[holding[0]] for item in group["items"]), group
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_runbooks_print_writes_the_binder(built: Path, tmp_path: Path, mode: str,
+                                           commands: dict[str, set[str]]) -> None:
+    runbooks = Path(sys.executable).parent / "runbooks"
+    out = tmp_path / f"binder-{mode}.pdf"
+    # One mode builds its own site (the default); the others print the stamped one.
+    site = [] if mode == "hybrid" else ["--site", str(built / "site")]
+    done = subprocess.run([str(runbooks), "--root", str(built), "print", "--mode", mode, "--out", str(out), *site],
+                          capture_output=True, text=True, timeout=240, env={"PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"wrote {out} ({mode} incident binder, a4, ")
+    assert out.read_bytes()[:5] == b"%PDF-"
+    views = incident_views(load_catalog(built), mode)
+    pages = _pages(out)
+    assert len(views) + 1 <= pages <= 1 + PAGE_LIMIT * len(views)
+    cover = _pdftotext(out, 1)
+    assert "Contents" in cover and "Operations runbooks" in cover
+    for view in views:
+        assert view.title in cover
+    # Each runbook starts on a new page: its title heads one.
+    heads = [_pdftotext(out, n).strip().splitlines()[0].strip() for n in range(2, pages + 1)]
+    assert [h for h in heads if h in {v.title for v in views}] == [v.title for v in views]
+    text = _pdftotext(out)
+    _assert_paper_text(text, mode, commands)
+    assert "A4" in subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+
+
+# ------------------------------------------------------------------ the interactive checklist
+
+def _boxes(page: Page):  # type: ignore[no-untyped-def]
+    return page.locator(".rb-checklist input[type=checkbox]")
+
+
+def test_ticks_survive_a_reload_and_new_incident_starts_clean(page: Page) -> None:
+    page.goto(f"/local/{RUNBOOK}/")
+    bar = page.locator(".rb-checklist__bar")
+    bar.wait_for(state="visible")
+    assert "none yet" in bar.locator(".rb-checklist__incident").inner_text()
+    boxes = _boxes(page)
+    assert boxes.count() == 11
+    page.locator(".rb-checklist li.task-list-item").nth(0).click()
+    page.locator(".rb-checklist li.task-list-item").nth(5).click()
+    assert boxes.nth(0).is_checked() and boxes.nth(5).is_checked() and not boxes.nth(1).is_checked()
+    incident = bar.locator(".rb-checklist__incident").inner_text()
+    assert re.match(r"^\d{8}-\d{4} \(started \d{4}-\d\d-\d\d \d\d:\d\d\)$", incident), incident
+    tick_time = page.locator(".rb-checklist li.task-list-item").nth(0).locator("time.rb-checklist__time").inner_text()
+    assert re.fullmatch(r"\d\d:\d\d", tick_time)
+
+    page.reload()
+    page.locator(".rb-checklist__bar").wait_for(state="visible")
+    assert _boxes(page).nth(0).is_checked() and _boxes(page).nth(5).is_checked()
+    assert [i for i in range(11) if _boxes(page).nth(i).is_checked()] == [0, 5]
+    assert page.locator(".rb-checklist__incident").inner_text() == incident
+
+    # Ticks belong to a mode: the same runbook in another mode is untouched.
+    page.goto(f"/hybrid/{RUNBOOK}/")
+    page.locator(".rb-checklist__bar").wait_for(state="visible")
+    assert not any(_boxes(page).nth(i).is_checked() for i in range(_boxes(page).count()))
+
+    page.goto(f"/local/{RUNBOOK}/")
+    page.locator(".rb-checklist__name").fill("DB pool exhausted")
+    page.locator(".rb-checklist__new").click()
+    new = page.locator(".rb-checklist__incident").inner_text()
+    assert re.match(r"^\d{8}-\d{4}-db-pool-exhausted \(started ", new), new
+    assert not any(_boxes(page).nth(i).is_checked() for i in range(11))
+    page.reload()
+    page.locator(".rb-checklist__bar").wait_for(state="visible")
+    assert page.locator(".rb-checklist__incident").inner_text() == new
+    assert not any(_boxes(page).nth(i).is_checked() for i in range(11))
+
+
+def _click_box(page: Page, index: int) -> None:
+    """Click Material's drawn box itself (a ::before of the item, left of its text)."""
+    item = page.locator(".rb-checklist li.task-list-item").nth(index)
+    item.scroll_into_view_if_needed()
+    box = item.bounding_box()
+    assert box is not None
+    em = float(item.evaluate("el => parseFloat(getComputedStyle(el).fontSize)"))
+    page.mouse.click(box["x"] - 0.9 * em, box["y"] + 0.75 * em)
+
+
+def test_reset_asks_first_and_clears_the_ticks(page: Page) -> None:
+    page.goto(f"/aws/{RUNBOOK}/")
+    page.locator(".rb-checklist__bar").wait_for(state="visible")
+    _click_box(page, 2)
+    assert _boxes(page).nth(2).is_checked()
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.locator(".rb-checklist__reset").click()
+    assert _boxes(page).nth(2).is_checked(), "dismissing the confirmation must keep the ticks"
+    messages: list[str] = []
+    page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.accept()))
+    page.locator(".rb-checklist__reset").click()
+    assert messages and messages[0].startswith("Clear every tick of incident ")
+    assert not _boxes(page).nth(2).is_checked()
+    page.reload()
+    page.locator(".rb-checklist__bar").wait_for(state="visible")
+    assert not _boxes(page).nth(2).is_checked()
+
+
+def test_copy_as_markdown(page: Page, built: Path) -> None:
+    page.goto(f"/hybrid/{RUNBOOK}/")
+    page.locator(".rb-checklist__name").fill("api 502s")
+    page.locator(".rb-checklist__new").click()
+    items = page.locator(".rb-checklist li.task-list-item")
+    items.nth(0).click()
+    items.nth(3).click()
+    times = [items.nth(i).locator("time").inner_text() for i in (0, 3)]
+    incident = page.locator(".rb-checklist__incident").inner_text().split(" ")[0]
+    page.locator(".rb-checklist__copy").click()
+    page.locator(".rb-checklist__msg", has_text="Copied").wait_for()
+    assert page.locator(".rb-checklist__msg").inner_text() == "Copied 11 items (2 ticked) as Markdown."
+    copied = page.evaluate("navigator.clipboard.readText()")
+
+    view = load_catalog(built).view(RUNBOOK, "hybrid")
+    assert view is not None
+    started = page.evaluate(f"JSON.parse(localStorage.getItem('runbooks:v1:hybrid:{RUNBOOK}:{incident}')).started")
+    expected = [f"### Platform incident response (Hybrid) — incident {incident}", "",
+                f"Started {started[:10]} {started[11:16]}."]
+    n = 0
+    for group in view.checklist:
+        expected += ["", f"#### {group['group']}"]
+        for item in group["items"]:
+            tick = {0: times[0], 3: times[1]}.get(n)
+            expected.append(f"- [x] {item} — {tick}" if tick else f"- [ ] {item}")
+            n += 1
+    assert copied == "\n".join(expected) + "\n"
+
+
+def test_paper_is_light_in_dark_mode(chromium: Browser, site_url: str, tmp_path: Path) -> None:
+    """A screen in dark mode still prints dark text on white, and light result badges."""
+    context = chromium.new_context(color_scheme="dark", base_url=site_url)
+    try:
+        pg = context.new_page()
+        pg.goto(f"/aws/{RUNBOOK}/print/")
+        assert pg.locator("body").get_attribute("data-md-color-scheme") == "slate"
+        pg.emulate_media(media="print")
+        badge = pg.locator('.rb-print [data-rb-state="NOTRUN"]').first
+        colours = badge.evaluate("el => { const s = getComputedStyle(el); return [s.backgroundColor, s.color]; }")
+        assert [_rgb(c) for c in colours] == [NOTRUN_BG, NOTRUN_FG]
+        pdf = tmp_path / "dark.pdf"
+        pg.pdf(path=str(pdf), format="A4")
+    finally:
+        context.close()
+    subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
+    with Image.open(next(tmp_path.glob("p*.png"))) as img:
+        grey = img.convert("L")
+    assert grey.getpixel((2, 2)) > 245, "the page background is not white"
+    assert ImageStat.Stat(grey).mean[0] > 200, "the page is mostly dark"
