@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, AsyncIterator, Callable, Sequence
 
 from .kinds import KINDS
-from .kinds.base import ProbeContext
+from .kinds.base import PROBE_TIMEOUT, ProbeContext
 from .model import DEFAULT_TIMEOUT, CheckSpec
 from .results import Outcome, Result, State
 
@@ -122,6 +122,7 @@ def _detail(chain: list[BaseException]) -> str:
 
 
 async def _probe(spec: CheckSpec, ctx: ProbeContext, timeout: float) -> Outcome:
+    PROBE_TIMEOUT.set(timeout)  # this check's task only: wait_for copies the context
     try:
         return await asyncio.wait_for(KINDS[spec.kind].probe(spec.params, ctx), timeout)
     except asyncio.TimeoutError:
