@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from generator.cli import run_checks_main
+from generator.kinds import KINDS
 
 RUN_CHECKS = str(Path(sys.executable).parent / "run-checks")
 
@@ -108,6 +109,21 @@ def test_selection_by_runbook_and_tag(project, http_server, tmp_path):
     assert [r["runbook"] for r in json.loads(out.read_text())["results"]] == ["other"]
     cli(project, "--runbook", "web", "--json", str(out))
     assert {r["runbook"] for r in json.loads(out.read_text())["results"]} == {"web"}
+
+
+def test_selection_by_kind(project, http_server, tmp_path, capsys):
+    make(project, http_server, crit=True)
+    out = tmp_path / "r.json"
+    assert cli(project, "--kind", "command", "--json", str(out)) == 0  # the failing http check is not run
+    assert [f"{r['runbook']}/{r['check']}" for r in json.loads(out.read_text())["results"]] == ["other/c"]
+    assert cli(project, "--kind", "command,tcp", "--kind", "http", "--json", str(out)) == 1
+    keys = {f"{r['runbook']}/{r['check']}" for r in json.loads(out.read_text())["results"]}
+    assert keys == {"other/c", "web/aws-only", "web/ok", "web/bad"}
+    capsys.readouterr()
+    assert cli(project, "--kind", "http,htp") == 78
+    err = capsys.readouterr().err
+    assert err == f"run-checks: unknown check kind 'htp'; kinds: {', '.join(KINDS)}\n"
+    assert "aws_s3, aws_cloudwatch_alarms, aws_ecs_service" in err
 
 
 def test_plain_output_without_tty_and_help(project, http_server):
