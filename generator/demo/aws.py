@@ -24,10 +24,11 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Iterable, Iterator
 
 __all__ = ["PORT", "ENDPOINT", "REGION", "DEMO_CREDENTIALS", "BROKEN_ALARMS", "Seed", "plan_seed", "start_moto",
-           "seed_moto", "stop_moto", "MotoUnavailable"]
+           "launch_moto", "wait_for_moto", "seed_moto", "stop_moto", "MotoUnavailable"]
 
 PORT = 18300
 ENDPOINT = f"http://127.0.0.1:{PORT}"
@@ -43,6 +44,7 @@ BROKEN_ALARMS = {
     "intentbot-unhealthy-hosts": ("INSUFFICIENT_DATA", "Insufficient Data: 1 datapoint was unknown."),
 }
 BACKUP_SIZE = 64 * 1024
+SEED_THREADS = 12
 INSTALL = "install runbooks[aws] and moto[server] (pip install 'runbooks[aws]' 'moto[server]')"
 
 
@@ -89,13 +91,21 @@ def _moto_binary() -> str:
 
 def start_moto(port: int = PORT, timeout: float = 30) -> subprocess.Popen[bytes]:
     """Start moto_server on 127.0.0.1:``port`` and wait until it answers."""
+    return wait_for_moto(launch_moto(port), port, timeout)
+
+
+def launch_moto(port: int = PORT) -> subprocess.Popen[bytes]:
+    """Start moto_server without waiting: it boots (about a second) while the local checks run."""
     binary = _moto_binary()
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
             raise RuntimeError(f"port {port} is in use (is another demo running?)")
     env = {**os.environ, "MOTO_ECS_SERVICE_RUNNING": str(TASKS_AT_START)}
-    proc = subprocess.Popen([binary, "-H", "127.0.0.1", "-p", str(port)], env=env,
+    return subprocess.Popen([binary, "-H", "127.0.0.1", "-p", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_for_moto(proc: subprocess.Popen[bytes], port: int = PORT, timeout: float = 30) -> subprocess.Popen[bytes]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -126,17 +136,28 @@ def seed_moto(seed: Seed, endpoint: str = ENDPOINT) -> None:
                             aws_access_key_id=DEMO_CREDENTIALS["AWS_ACCESS_KEY_ID"],
                             aws_secret_access_key=DEMO_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
 
-    _seed_backups(client("s3"), seed.backups)
-    _seed_services(client("ecs"), seed.services)
-    _seed_alarms(client("cloudwatch"), seed.alarms)
+    # about a hundred calls, each a few tens of ms in moto: in parallel (boto3 clients are thread-safe)
+    s3, ecs, cloudwatch = client("s3"), client("ecs"), client("cloudwatch")
+    with ThreadPoolExecutor(SEED_THREADS) as pool:
+        _seed_backups(s3, seed.backups, pool)
+        _seed_services(ecs, seed.services, pool)
+        _seed_alarms(cloudwatch, seed.alarms, pool)
 
 
-def _seed_backups(s3: Any, backups: set[tuple[str, str]]) -> None:
+def _all(pool: ThreadPoolExecutor, work: Callable[[Any], None], items: Iterable[Any]) -> None:
+    for job in [pool.submit(work, item) for item in sorted(items)]:
+        job.result()
+
+
+def _seed_backups(s3: Any, backups: set[tuple[str, str]], pool: ThreadPoolExecutor) -> None:
     for bucket in sorted({b for b, _ in backups}):
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
-    for bucket, prefix in sorted(backups):
-        for name in _backup_names(prefix):
-            s3.put_object(Bucket=bucket, Key=name, Body=b"\x1f\x8b" + bytes(BACKUP_SIZE - 2))
+
+    def put(where: tuple[str, str]) -> None:
+        for name in _backup_names(where[1]):  # in order: today's archive is the newest
+            s3.put_object(Bucket=where[0], Key=name, Body=b"\x1f\x8b" + bytes(BACKUP_SIZE - 2))
+
+    _all(pool, put, backups)
 
 
 def _backup_names(prefix: str) -> Iterator[str]:
@@ -146,28 +167,34 @@ def _backup_names(prefix: str) -> Iterator[str]:
         yield f"{prefix}{time.strftime('%Y%m%d', time.gmtime(today - days_ago * 86400))}.tar.gz"
 
 
-def _seed_services(ecs: Any, services: set[tuple[str, str]]) -> None:
+def _seed_services(ecs: Any, services: set[tuple[str, str]], pool: ThreadPoolExecutor) -> None:
     for cluster in sorted({c for c, _ in services}):
         ecs.create_cluster(clusterName=cluster)
-    for cluster, service in sorted(services):
-        family = service.rsplit("-", 1)[0]
-        ecs.register_task_definition(family=family, containerDefinitions=[
-            {"name": family, "image": f"example/{family}:1.4.2", "memory": 512}])
-        ecs.create_service(cluster=cluster, serviceName=service, taskDefinition=family, desiredCount=TASKS_AT_START)
-        wanted = DESIRED.get(family, 2)
-        if wanted != TASKS_AT_START:
-            ecs.update_service(cluster=cluster, service=service, desiredCount=wanted)
+    _all(pool, lambda where: _seed_service(ecs, *where), services)
 
 
-def _seed_alarms(cloudwatch: Any, alarms: set[str]) -> None:
-    for name in sorted(alarms):
-        cloudwatch.put_metric_alarm(
-            AlarmName=name, Namespace="AWS/ApplicationELB", MetricName=_metric(name), Statistic="Average",
-            Period=60, EvaluationPeriods=3, Threshold=200.0 if "latency" in name else 1.0,
-            ComparisonOperator="GreaterThanThreshold")
-        state, reason = BROKEN_ALARMS.get(name, ("OK", "Threshold Crossed: 3 datapoints were not greater than the "
-                                                       "threshold."))
-        cloudwatch.set_alarm_state(AlarmName=name, StateValue=state, StateReason=reason)
+def _seed_service(ecs: Any, cluster: str, service: str) -> None:
+    family = service.rsplit("-", 1)[0]
+    ecs.register_task_definition(family=family, containerDefinitions=[
+        {"name": family, "image": f"example/{family}:1.4.2", "memory": 512}])
+    ecs.create_service(cluster=cluster, serviceName=service, taskDefinition=family, desiredCount=TASKS_AT_START)
+    wanted = DESIRED.get(family, 2)
+    if wanted != TASKS_AT_START:
+        ecs.update_service(cluster=cluster, service=service, desiredCount=wanted)
+
+
+def _seed_alarms(cloudwatch: Any, alarms: set[str], pool: ThreadPoolExecutor) -> None:
+    _all(pool, lambda name: _seed_alarm(cloudwatch, name), alarms)
+
+
+def _seed_alarm(cloudwatch: Any, name: str) -> None:
+    cloudwatch.put_metric_alarm(
+        AlarmName=name, Namespace="AWS/ApplicationELB", MetricName=_metric(name), Statistic="Average",
+        Period=60, EvaluationPeriods=3, Threshold=200.0 if "latency" in name else 1.0,
+        ComparisonOperator="GreaterThanThreshold")
+    state, reason = BROKEN_ALARMS.get(name, ("OK", "Threshold Crossed: 3 datapoints were not greater than the "
+                                                   "threshold."))
+    cloudwatch.set_alarm_state(AlarmName=name, StateValue=state, StateReason=reason)
 
 
 def _metric(alarm: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any, Callable
 
@@ -48,6 +49,9 @@ _MISSING_CODES = frozenset({
     "NoSuchBucket", "ClusterNotFoundException", "ServiceNotFoundException", "ResourceNotFoundException",
 })
 
+# Our own threads: the default executor has only cores + 4, and a check waiting there for
+# a thread would spend its timeout queued. The run's --concurrency still bounds the calls.
+_POOL = ThreadPoolExecutor(max_workers=50, thread_name_prefix="runbooks-aws")
 _clients: dict[tuple[Any, ...], Any] = {}
 _clients_lock = threading.Lock()  # boto3 sessions are not thread-safe while creating clients
 
@@ -60,7 +64,8 @@ async def call(params: dict[str, Any], service: str, work: Callable[[Any], Outco
         return Outcome(State.UNKNOWN, INSTALL_HINT, "error")
     timeout = PROBE_TIMEOUT.get()
     try:
-        return await asyncio.to_thread(lambda: work(_client(service, params, timeout)))
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(_POOL, lambda: work(_client(service, params, timeout)))
     except Exception as exc:  # botocore's tree is mapped below; anything else goes to engine.classify
         mapped = outcome_for(exc)
         if mapped is None:
