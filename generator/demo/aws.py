@@ -25,7 +25,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 __all__ = ["PORT", "ENDPOINT", "REGION", "DEMO_CREDENTIALS", "BROKEN_ALARMS", "Seed", "plan_seed", "start_moto",
            "launch_moto", "wait_for_moto", "seed_moto", "stop_moto", "MotoUnavailable"]
@@ -89,19 +89,22 @@ def _moto_binary() -> str:
     return found
 
 
-def start_moto(port: int = PORT, timeout: float = 30) -> subprocess.Popen[bytes]:
+def start_moto(port: int = PORT, timeout: float = 30, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
     """Start moto_server on 127.0.0.1:``port`` and wait until it answers."""
-    return wait_for_moto(launch_moto(port), port, timeout)
+    return wait_for_moto(launch_moto(port, env), port, timeout)
 
 
-def launch_moto(port: int = PORT) -> subprocess.Popen[bytes]:
-    """Start moto_server without waiting: it boots (about a second) while the local checks run."""
+def launch_moto(port: int = PORT, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Start moto_server without waiting: it boots (about a second) while the local checks run.
+
+    ``env`` is moto's own settings, MOTO_ECS_SERVICE_RUNNING by default.
+    """
     binary = _moto_binary()
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
             raise RuntimeError(f"port {port} is in use (is another demo running?)")
-    env = {**os.environ, "MOTO_ECS_SERVICE_RUNNING": str(TASKS_AT_START)}
-    return subprocess.Popen([binary, "-H", "127.0.0.1", "-p", str(port)], env=env,
+    settings = {"MOTO_ECS_SERVICE_RUNNING": str(TASKS_AT_START)} if env is None else dict(env)
+    return subprocess.Popen([binary, "-H", "127.0.0.1", "-p", str(port)], env={**os.environ, **settings},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

@@ -16,57 +16,40 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
 import pytest
 
+from generator.demo.aws import MotoUnavailable, start_moto, stop_moto
 from generator.model import load_catalog
 from generator.results import State
 from tests.conftest import PROJECT_YAML, closed_port, free_port
 from tests.helpers import run_one
 
-MOTO_SERVER = Path(sys.executable).parent / "moto_server"
 REGION = "eu-west-1"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 
 class Moto:
-    """One moto_server process on a free port of 127.0.0.1."""
+    """One moto_server process on a free port of 127.0.0.1 (started as the demo starts its own)."""
 
     def __init__(self, **env: str) -> None:
-        if not MOTO_SERVER.exists():
-            pytest.fail(f"{MOTO_SERVER} is missing: run `make .venv/.installed` (installs moto[server])")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen([str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(self.port)],
-                                     env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self._wait()
-
-    def _wait(self) -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                pytest.fail(f"moto_server exited with {self.proc.returncode}")
-            try:
-                with urllib.request.urlopen(self.url + "/moto-api/data.json", timeout=1) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        pytest.fail("moto_server did not answer within 30 s")
+        try:
+            self.proc = start_moto(self.port, env=env)
+        except MotoUnavailable as exc:
+            pytest.fail(f"{exc}; `make .venv/.installed` installs both")
 
     def client(self, service: str) -> object:
         return boto3.client(service, endpoint_url=self.url, region_name=REGION, **_keys())
 
     def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(10)
+        stop_moto(self.proc)
 
 
 def _keys() -> dict[str, str]:
