@@ -82,10 +82,10 @@ def _client(service: str, params: dict[str, Any], timeout: float) -> Any:
     key = (service, params.get("region"), params.get("profile"), params.get("endpoint_url"), timeout, env)
     with _clients_lock:
         if key not in _clients:
-            # connect and read each get most of the budget; the engine's own limit still caps the whole probe
-            socket_timeout = max(0.5, timeout * 0.9)
+            # botocore gives up first, so the result names what timed out; the engine's limit still caps the probe
+            socket_timeout = max(0.5, timeout * 0.75)
             config = Config(connect_timeout=socket_timeout, read_timeout=socket_timeout,
-                            retries={"max_attempts": 1, "mode": "standard"})
+                            retries={"total_max_attempts": 1, "mode": "standard"})  # no retry: ours are separate
             session = boto3.session.Session(profile_name=params.get("profile"), region_name=params.get("region"))
             _clients[key] = session.client(service, endpoint_url=params.get("endpoint_url") or None, config=config)
         return _clients[key]

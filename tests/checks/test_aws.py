@@ -178,11 +178,14 @@ def test_s3_missing_bucket_is_critical_with_the_error_as_evidence(project, moto)
 
 
 def test_s3_api_that_does_not_answer_in_time_is_critical_timeout(project, moto, http_server):
-    http_server.route("/slow-bucket", body=b"", delay=3)
+    http_server.route("/slow-bucket", body=b"", delay=4)
     result = run_check(project, moto, "aws_s3", {"bucket": "slow-bucket", "min_size": 1},
-                       endpoint=http_server.url(""), timeout="1s")
+                       endpoint=http_server.url(""), timeout="2s")
     assert result.state is State.CRITICAL and result.reason == "timeout", result.summary
+    # botocore's read timeout (sized from the check's 2 s) fired, not only the engine's limit
+    assert result.summary.startswith("AWS API timed out: Read timeout on endpoint URL"), result.summary
     assert result.duration_ms < 2500
+    assert http_server.hits["/slow-bucket"] == 1  # one attempt: botocore does not retry behind the runner's back
 
 
 def test_unreachable_endpoint_is_critical_connect(project, moto):
@@ -321,6 +324,12 @@ def test_unknown_profile_from_the_mode_vars_is_unknown(project, moto):
     result = run_one(project.root, "rb/x", mode="aws")
     assert result.state is State.UNKNOWN, result.summary
     assert result.summary == "could not check: The config profile (nope) could not be found"
+
+
+def test_malformed_endpoint_url_is_unknown(project, moto):
+    result = run_check(project, moto, "aws_s3", {"bucket": "b", "min_size": 1}, endpoint="not a url")
+    assert result.state is State.UNKNOWN and result.reason == "error", result.summary
+    assert result.summary == "could not check: Invalid endpoint: not a url"
 
 
 def test_access_denied_is_unknown(project):
