@@ -145,6 +145,8 @@ def _run_checks_parser() -> argparse.ArgumentParser:
     parser.add_argument("--mode", required=True, help="deployment mode: local, hybrid or aws")
     parser.add_argument("--runbook", action="append", default=[], metavar="ID", help="only this runbook (repeatable)")
     parser.add_argument("--tag", action="append", default=[], metavar="T", help="only runbooks with this tag (repeatable)")
+    parser.add_argument("--kind", action="append", default=[], metavar="KIND[,KIND]",
+                        help="only checks of these kinds, e.g. aws_s3,aws_ecs_service (repeatable)")
     parser.add_argument("--site", metavar="DIR", help="stamp results into the built site in DIR")
     parser.add_argument("--json", metavar="PATH", help="write results as JSON")
     parser.add_argument("--junit", metavar="PATH", help="write results as JUnit XML")
@@ -229,9 +231,39 @@ def _select(catalog: Any, args: argparse.Namespace) -> list[Any]:
     unknown = [r for r in args.runbook if r not in catalog.runbooks]
     if unknown:
         raise UsageError(f"unknown runbook '{unknown[0]}'; runbooks: {', '.join(catalog.runbooks)}")
+    kinds = _kinds(args.kind)
     views = [v for v in catalog.views(args.mode)
              if (not args.runbook or v.id in args.runbook) and (not args.tag or set(args.tag) & set(v.tags))]
-    return [check for view in views for check in view.checks]
+    return [check for view in views for check in _with_needs(view.checks, kinds)]
+
+
+def _with_needs(checks: list[Any], kinds: set[str]) -> list[Any]:
+    """The checks of the selected kinds, plus the checks they need (whatever their kind)."""
+    if not kinds:
+        return checks
+    by_id = {check.id: check for check in checks}
+    wanted = {check.id for check in checks if check.kind in kinds}
+    todo = list(wanted)
+    while todo:
+        for need in by_id[todo.pop()].needs:
+            if need not in wanted:
+                wanted.add(need)
+                todo.append(need)
+    return [check for check in checks if check.id in wanted]
+
+
+class _UnknownKind(RunbooksError):
+    exit_code = EXIT_CONFIG
+
+
+def _kinds(options: list[str]) -> set[str]:
+    from .kinds import KINDS
+
+    wanted = {name.strip() for option in options for name in option.split(",") if name.strip()}
+    unknown = sorted(wanted - set(KINDS))
+    if unknown:
+        raise _UnknownKind(f"unknown check kind '{unknown[0]}'; kinds: {', '.join(KINDS)}")
+    return wanted
 
 
 def _report(catalog: Any, args: argparse.Namespace, results: list[Any], started_at: str, seconds: float,

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, AsyncIterator, Callable, Sequence
 
 from .kinds import KINDS
-from .kinds.base import ProbeContext
+from .kinds.base import PROBE_TIMEOUT, ProbeContext
 from .model import DEFAULT_TIMEOUT, CheckSpec
 from .results import EVIDENCE_TOTAL, Outcome, Result, State, bounded, retry_note
 from .secrets import MissingSecret, Resolved, resolve_secrets
@@ -138,6 +138,7 @@ def _detail(chain: list[BaseException]) -> str:
 
 async def _probe(spec: CheckSpec, ctx: ProbeContext, timeout: float) -> Outcome:
     kind = KINDS[spec.kind]
+    PROBE_TIMEOUT.set(timeout)  # this check's task only: wait_for copies the context
     try:
         secrets = resolve_secrets(spec.params, ctx.root, getattr(kind, "secret_quoting", _no_quoting)(spec.params))
     except MissingSecret as exc:

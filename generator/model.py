@@ -396,7 +396,7 @@ def _render_view(runbook: Runbook, mode: Mode, ctx: Ctx) -> RunbookView:
     def fill(value: Any) -> Any:
         return resolve(value, variables, report)
 
-    checks = [_check_spec(runbook.id, c, i, mode.id, fill, ctx) for i, c in enumerate(data["checks"])]
+    checks = [_check_spec(runbook.id, c, i, mode.id, fill, ctx, variables) for i, c in enumerate(data["checks"])]
     active = {c.id for c in checks if c.applies}
     for check in checks:  # a need that does not run in this mode does not hold the check back
         check.needs = [need for need in check.needs if need in active]
@@ -436,12 +436,20 @@ def _render_section(section: dict[str, Any], mode: str, fill: Any, active: set[s
     return {"title": fill(section["title"]), "body": fill(section["body"]), "steps": steps}
 
 
-def _check_spec(runbook: str, check: dict[str, Any], index: int, mode: str, fill: Any, ctx: Ctx) -> CheckSpec:
+def _check_spec(runbook: str, check: dict[str, Any], index: int, mode: str, fill: Any, ctx: Ctx,
+                variables: Mapping[str, Any]) -> CheckSpec:
     applies = _applies(check["modes"], mode)
-    params = fill(check["params"]) if applies else check["params"]
+    params = _var_defaults(check["kind"], fill(check["params"]), variables) if applies else check["params"]
     line, _ = ctx.doc.loc(("checks", index))
     title = fill(check["title"]) if applies else getattr(check["title"], "source", check["title"])
     retries = check["retries"] or {"count": 0, "delay": 0.0}
     return CheckSpec(runbook, check["id"], title, check["kind"], params, check["timeout"], check["severity"], applies,
                      f"{ctx.doc.path}:{line}", list(check["needs"] or []), retries["count"], retries["delay"])
 
+
+
+def _var_defaults(kind: str, params: dict[str, Any], variables: Mapping[str, Any]) -> dict[str, Any]:
+    """Keys a kind declares in ``VAR_DEFAULTS`` take the mode variable when the check leaves them out."""
+    hook: Mapping[str, str] = getattr(KINDS[kind], "VAR_DEFAULTS", {})
+    unset = {key: str(variables[var]) for key, var in hook.items() if params.get(key) is None and var in variables}
+    return {**params, **unset}

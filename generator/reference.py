@@ -71,7 +71,9 @@ def format_reference() -> str:
     out += ["", "### Checks", "", "Each entry of `checks:` has these keys and exactly one kind block.", ""]
     out += _table(CHECK_FIELDS)
     for name, kind in KINDS.items():
-        assertions = ", ".join(f"`{a}`" for a in kind.ASSERTIONS) or "connecting"
-        out += ["", f"#### `{name}`", "", f"{kind.DOC} Asserts with: {assertions}.", ""]
+        # a kind without assertion keys judges what it finds (a connection, an alarm's state)
+        assertions = ", ".join(f"`{a}`" for a in kind.ASSERTIONS) or getattr(kind, "IMPLICIT", "connecting")
+        one_of = " Give exactly one of " + ", ".join(f"`{k}`" for k in kind.SCHEMA.one_of) + "." if kind.SCHEMA.one_of else ""
+        out += ["", f"#### `{name}`", "", f"{kind.DOC} Asserts with: {assertions}.{one_of}", ""]
         out += _table(kind.SCHEMA.fields)
     return "\n".join(out) + "\n"

@@ -390,9 +390,10 @@ class Obj(Option):
 
     type_name = "object"
 
-    def __init__(self, fields: Mapping[str, Option], doc: str = "", **kw: Any) -> None:
+    def __init__(self, fields: Mapping[str, Option], doc: str = "", *, one_of: Sequence[str] = (), **kw: Any) -> None:
         super().__init__(doc, **kw)
         self.fields = dict(fields)
+        self.one_of = tuple(one_of)  # keys of which exactly one must be given
 
     def validate(self, value: Any, path: PathKey, ctx: Ctx) -> Any:
         if not isinstance(value, dict):
@@ -410,7 +411,18 @@ class Obj(Option):
                 if option.required:
                     ctx.error(path, f"missing required key '{name}'")
                 out[name] = option.default
+        self._check_one_of(value, path, ctx)
         return out
+
+    def _check_one_of(self, value: dict[str, Any], path: PathKey, ctx: Ctx) -> None:
+        if not self.one_of:
+            return
+        given = [k for k in self.one_of if k in value]
+        choices = " or ".join(self.one_of)
+        if len(given) > 1:
+            ctx.error(path, f"give either {choices}, not both", at=path + (given[1],))
+        elif not given:
+            ctx.error(path, f"missing {choices} (give exactly one)")
 
     def unknown(self, key: str, path: PathKey, ctx: Ctx) -> None:
         ctx.error(path, f"unknown key '{key}'; expected one of: {', '.join(self.fields)}", at=path + (key,))

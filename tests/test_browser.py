@@ -54,7 +54,9 @@ def _demo_ports() -> list[int]:
     from generator.demo.prometheus import DEMO_PORT
     from generator.demo.stack import SERVICES, TCP_SERVICES
 
-    return [s.port for s in SERVICES.values()] + [t.port for t in TCP_SERVICES.values()] + [DEMO_PORT]
+    from generator.demo.aws import PORT as MOTO_PORT
+
+    return [s.port for s in SERVICES.values()] + [t.port for t in TCP_SERVICES.values()] + [DEMO_PORT, MOTO_PORT]
 
 
 def _busy_ports(ports: list[int]) -> list[int]:
@@ -294,6 +296,23 @@ def _assert_evidence_escaped(page: Page, minimum: int) -> None:
         for j in range(pres.count()):
             assert pres.nth(j).evaluate("el => el.children.length") == 0, pres.nth(j).inner_html()
             assert pres.nth(j).inner_text().strip()
+
+
+def test_aws_view_shows_moto_results_and_leaves_real_hosts_not_run(page: Page) -> None:
+    page.goto("/aws/search-incident/")
+    alarms = page.locator("table.rb-checks tbody tr", has_text="No search service CloudWatch alarm is firing")
+    assert alarms.locator('[data-rb-state="CRITICAL"]').count() == 1, alarms.inner_text()
+    assert "search-p95-latency" in alarms.inner_text()
+    _assert_evidence_escaped(page, minimum=1)
+    assert "Threshold Crossed: 3 datapoints [231.4" in page.locator("details.rb-evidence pre").first.inner_text()
+    # The http checks of the aws mode target real hosts: the demo does not run them.
+    assert page.locator('table.rb-checks [data-rb-state="NOTRUN"]').count() >= 1
+
+    page.goto("/aws/omnichat-deploy/")
+    for title in ("live (blue) OmniChat ECS service", "green OmniChat ECS service"):
+        row = page.locator("table.rb-checks tbody tr", has_text=title)
+        assert row.locator('[data-rb-state="OK"]').count() == 1, row.inner_text()
+    _screenshot(page, "runbook-aws-omnichat-deploy.png")
 
 
 def test_search_finds_runbooks(page: Page) -> None:

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from generator.cli import run_checks_main
+from generator.kinds import KINDS
 from tests.conftest import closed_port
 
 RUN_CHECKS = str(Path(sys.executable).parent / "run-checks")
@@ -111,6 +112,21 @@ def test_selection_by_runbook_and_tag(project, http_server, tmp_path):
     assert {r["runbook"] for r in json.loads(out.read_text())["results"]} == {"web"}
 
 
+def test_selection_by_kind(project, http_server, tmp_path, capsys):
+    make(project, http_server, crit=True)
+    out = tmp_path / "r.json"
+    assert cli(project, "--kind", "command", "--json", str(out)) == 0  # the failing http check is not run
+    assert [f"{r['runbook']}/{r['check']}" for r in json.loads(out.read_text())["results"]] == ["other/c"]
+    assert cli(project, "--kind", "command,tcp", "--kind", "http", "--json", str(out)) == 1
+    keys = {f"{r['runbook']}/{r['check']}" for r in json.loads(out.read_text())["results"]}
+    assert keys == {"other/c", "web/aws-only", "web/ok", "web/bad"}
+    capsys.readouterr()
+    assert cli(project, "--kind", "http,htp") == 78
+    err = capsys.readouterr().err
+    assert err == f"run-checks: unknown check kind 'htp'; kinds: {', '.join(KINDS)}\n"
+    assert "aws_s3, aws_cloudwatch_alarms, aws_ecs_service" in err
+
+
 def test_plain_output_without_tty_and_help(project, http_server):
     make(project, http_server, crit=True)
     out = subprocess.run([RUN_CHECKS, "--root", str(project.root), "--mode", "local", "--no-store"],
@@ -149,3 +165,25 @@ def test_retries_and_needs_reach_json_and_junit(project, http_server, tmp_path):
     assert cases["flaky"].find("properties/property").attrib == {"name": "attempts", "value": "2"}
     assert cases["flaky"].find("system-out").text.startswith("passed after 1 retry")
     assert cases["app"].find("skipped").get("message") == "SKIPPED: needs db (it is CRITICAL)"
+
+
+def test_selection_by_kind_brings_the_checks_it_needs(project, http_server, tmp_path):
+    up = http_server.route("/cli-kind-needs")
+    project.check("rb", f"""\
+        - id: port
+          title: port
+          tcp: {{host: 127.0.0.1, port: {closed_port()}}}
+        - id: web
+          title: web
+          needs: port
+          http: {{url: "{up}", status: 200}}
+        - id: other
+          title: other
+          tcp: {{host: 127.0.0.1, port: {closed_port()}}}
+    """)
+    code = run_checks_main(["--root", str(project.root), "--mode", "local", "--kind", "http",
+                            "--json", str(tmp_path / "r.json"), "-q"])
+    results = {r["check"]: r for r in json.loads((tmp_path / "r.json").read_text())["results"]}
+    assert sorted(results) == ["port", "web"]  # 'other' is a tcp check nobody needs
+    assert results["web"]["summary"] == "needs port (it is CRITICAL)"
+    assert code == 1

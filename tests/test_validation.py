@@ -10,11 +10,13 @@ import pytest
 
 from generator.cli import runbooks_main
 from generator.errors import ConfigError
+from generator.kinds import KINDS
 from generator.model import load_catalog
 
 ALL_KINDS = "http, tcp, command, file, disk, tls, prometheus"  # the registry's order, spelled out once
 
 RUNBOOKS = str(Path(sys.executable).parent / "runbooks")
+KIND_NAMES = ", ".join(KINDS)  # the registry grows; the message lists it in order
 
 
 def errors(project) -> list[str]:
@@ -79,7 +81,7 @@ def test_all_errors_reported_at_once_with_positions(project):
         "runbooks/api.yaml:15:7: checks[0].http.status: expected an integer 100-599, got 'ok'",
         "runbooks/api.yaml:16:7: checks[0].http.latency_ms: warn (300) must not be greater than crit (200)",
         "runbooks/api.yaml:17:5: checks[1].id: duplicate check id 'health' (first at checks[0])",
-        f"runbooks/api.yaml:19:5: checks[1]: unknown check kind 'htp'; expected one of: {ALL_KINDS}",
+        f"runbooks/api.yaml:19:5: checks[1]: unknown check kind 'htp'; expected one of: {KIND_NAMES}",
         "runbooks/api.yaml:20:5: checks[2].id: 'Bad Id' is not a safe file name (use 1-64 lowercase letters, "
         "digits, '-' or '_', starting with a letter or digit)",
         "runbooks/api.yaml:22:20: checks[2].tcp.port: expected an integer 1-65535, got 99999",
@@ -87,7 +89,7 @@ def test_all_errors_reported_at_once_with_positions(project):
         "runbooks/api.yaml:26:5: checks[3].command: no assertion; add at least one of: exit_code, "
         "stdout_contains, stdout_regex",
         "runbooks/api.yaml:30:5: checks[4]: more than one check kind (tcp, disk); a check has exactly one",
-        f"runbooks/api.yaml:31:5: checks[5]: no check kind; add exactly one of: {ALL_KINDS}",
+        f"runbooks/api.yaml:31:5: checks[5]: no check kind; add exactly one of: {KIND_NAMES}",
         "runbooks/api.yaml:33:1: title: duplicate key (first defined at line 1)",
     ]
 
@@ -228,7 +230,7 @@ def test_cli_validate_exits_78_one_line_per_error_no_traceback(project):
     assert out.returncode == 78
     assert "Traceback" not in out.stderr
     assert out.stderr.splitlines() == [
-        f"runbooks/api.yaml:6:5: checks[0]: unknown check kind 'htp'; expected one of: {ALL_KINDS}",
+        f"runbooks/api.yaml:6:5: checks[0]: unknown check kind 'htp'; expected one of: {KIND_NAMES}",
         "runbooks: 1 error in runbooks",
     ]
 

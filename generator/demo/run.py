@@ -1,29 +1,37 @@
 """``runbooks demo`` (``make demo``): the main job, end to end, on the bundled demo.
 
 Starts the demo stack and a real Prometheus scraping it on 127.0.0.1, builds
-the site and check scripts, runs the local checks, stamps the results into
-the pages, stops both, and says where the site is. Red checks are part of
-the demo (a stale backup, a slow endpoint), so they do not fail it; a broken
-pipeline does.
+the site and check scripts, runs the local checks and stamps the results into
+the pages. Then it runs the AWS kinds of the aws mode against a seeded
+moto_server (a local AWS API) and stamps those too, stops everything, and says
+where the site is. Red checks are part of the demo (a stale backup, a slow
+endpoint, an alarm), so they do not fail it; a broken pipeline does.
 
-Prometheus starts before the build: it takes about five seconds to schedule
-its first scrape, and the build runs meanwhile.
+Prometheus starts before the build (it takes about five seconds to schedule
+its first scrape) and moto_server boots while the local checks run.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from ..build import build
 from ..errors import EXIT_FAILED, EXIT_OK, RunbooksError
+from . import aws
 from .prometheus import DEMO_PORT, Prometheus, PrometheusError, find_prometheus, start_prometheus
 from .stack import demo_dir, start_stack, stop_stack
 
 __all__ = ["run_demo"]
+
+AWS_KINDS = ("aws_s3", "aws_cloudwatch_alarms", "aws_ecs_service")
+# the operator's own AWS settings must not steer the demo run to a real account
+AWS_ENV_DROPPED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN",
+                   "AWS_WEB_IDENTITY_TOKEN_FILE")
 
 
 def _step(text: str) -> None:
@@ -49,18 +57,28 @@ def run_demo(root: Path, fail: Sequence[str] = ()) -> int:
         _step(f"starting Prometheus on 127.0.0.1:{DEMO_PORT}, scraping the stack every second")
         prometheus = _start_prometheus(root)
         running.callback(_stop, "Prometheus", prometheus.stop)
-        code = _build_and_check(root, prometheus)
+        moto = _launch_moto()  # boots while the site builds and the local checks run
+        if moto is not None:
+            running.callback(_stop, "moto_server", lambda: aws.stop_moto(moto))
+        code, catalog = _build_and_check(root, prometheus)
+        if moto is not None and code in (EXIT_OK, EXIT_FAILED):
+            code = _run_aws(root, root / "site", catalog, moto)
     if code not in (EXIT_OK, EXIT_FAILED):
         return code
+    _summary(root, time.perf_counter() - started)
+    return EXIT_OK
+
+
+def _summary(root: Path, seconds: float) -> None:
     site = root / "site"
-    _step(f"done in {time.perf_counter() - started:.1f}s")
+    _step(f"done in {seconds:.1f}s")
     print(f"    site:    {site / 'index.html'}")
     print(f"    status:  {site / 'local' / 'status' / 'index.html'}  (the dashboard)")
     print(f"    history: {_history_runs(root)} run(s) kept in .runbooks/results/local.json (run the demo again to add one)")
     print(f"    badges:  {site / 'local'}/<runbook>/badge.svg")
-    print("    browse:  make serve   (then open http://127.0.0.1:8000/local/)")
-    print("    results: .runbooks/local-run.json, .runbooks/local-junit.xml")
-    return EXIT_OK
+    print("    print:   runbooks print --mode local --out binder-local.pdf   (the incident binder)")
+    print("    browse:  make serve   (then open http://127.0.0.1:8000/local/ or /aws/)")
+    print("    results: .runbooks/local-run.json, .runbooks/local-junit.xml, .runbooks/aws-run.json")
 
 
 def _start_stack(root: Path, fail: Sequence[str]) -> subprocess.Popen[str]:
@@ -82,7 +100,7 @@ def _stop(what: str, stop: Callable[[], object]) -> None:
     stop()
 
 
-def _build_and_check(root: Path, prometheus: Prometheus) -> int:
+def _build_and_check(root: Path, prometheus: Prometheus) -> tuple[int, Any]:
     from ..cli import run_checks_main
 
     site = root / "site"
@@ -95,6 +113,55 @@ def _build_and_check(root: Path, prometheus: Prometheus) -> int:
     except PrometheusError as exc:
         raise RunbooksError(str(exc)) from None
     _step("running the local checks and stamping the results into site/")
-    return run_checks_main(["--root", str(root), "--mode", "local", "--site", str(site),
+    code = run_checks_main(["--root", str(root), "--mode", "local", "--site", str(site),
                             "--json", str(root / ".runbooks" / "local-run.json"),
                             "--junit", str(root / ".runbooks" / "local-junit.xml"), "--quiet"])
+    return code, catalog
+
+
+def _launch_moto() -> subprocess.Popen[bytes] | None:
+    """moto_server for the aws view; None (the view is skipped) when it is not installed."""
+    _step(f"starting moto_server on {aws.ENDPOINT}: a local AWS API for the aws view")
+    try:
+        return aws.launch_moto()
+    except aws.MotoUnavailable as exc:
+        print(f"    skipping the aws view: {exc}")
+        return None
+    except RuntimeError as exc:  # port in use
+        raise RunbooksError(str(exc)) from None
+
+
+def _run_aws(root: Path, site: Path, catalog: Any, moto: subprocess.Popen[bytes]) -> int:
+    """The aws view against moto_server: only the AWS kinds; the rest target real hosts and stay "not run"."""
+    from ..cli import run_checks_main
+
+    started = time.perf_counter()
+    _step("seeding moto_server from the aws-mode runbooks (S3 backups, ECS services, CloudWatch alarms)")
+    try:
+        aws.wait_for_moto(moto)
+    except RuntimeError as exc:
+        raise RunbooksError(str(exc)) from None
+    aws.seed_moto(aws.plan_seed(catalog))
+    _step(f"running the aws checks ({', '.join(AWS_KINDS)}) and stamping the results into site/")
+    with _environment({**aws.DEMO_CREDENTIALS, "AWS_ENDPOINT_URL": aws.ENDPOINT}, drop=AWS_ENV_DROPPED):
+        code = run_checks_main(["--root", str(root), "--mode", "aws", "--kind", ",".join(AWS_KINDS),
+                                "--site", str(site), "--json", str(root / ".runbooks" / "aws-run.json"), "--quiet"])
+    print(f"    aws view: {time.perf_counter() - started:.1f}s")
+    return code
+
+
+@contextmanager
+def _environment(values: dict[str, str], drop: Sequence[str]) -> Iterator[None]:
+    """Set ``values`` (and unset ``drop``) for the duration of one in-process run."""
+    saved = {name: os.environ.get(name) for name in [*values, *drop]}
+    os.environ.update(values)
+    for name in drop:
+        os.environ.pop(name, None)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

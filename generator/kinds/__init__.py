@@ -2,13 +2,14 @@
 
 Each kind is a module with ``NAME``, ``DOC``, ``SCHEMA`` (its block's keys),
 ``ASSERTIONS`` (keys that assert something; empty when connecting is the
-assertion), ``describe(params)`` and ``async probe(params, ctx)``. The
+assertion), ``describe(params)`` and ``async probe(params, ctx)``; optionally
+``VAR_DEFAULTS`` (key → mode variable it defaults to, read by the model). The
 validator, the CLI help, the site and the format reference all read this dict.
 """
 
 from __future__ import annotations
 
-from . import command, disk, file, http, prometheus, tcp, tls
+from . import aws_cloudwatch_alarms, aws_ecs_service, aws_s3, command, disk, file, http, prometheus, tcp, tls
 from .base import Kind
 
 __all__ = ["KINDS", "Kind"]
@@ -21,4 +22,7 @@ KINDS: dict[str, Kind] = {
     "disk": disk,
     "tls": tls,
     "prometheus": prometheus,
+    "aws_s3": aws_s3,
+    "aws_cloudwatch_alarms": aws_cloudwatch_alarms,
+    "aws_ecs_service": aws_ecs_service,
 }

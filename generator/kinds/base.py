@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from ..results import Outcome, State, expected_actual
 from ..schema import Obj, format_duration
@@ -12,7 +13,12 @@ from ..schema import Obj, format_duration
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["Kind", "ProbeContext", "Judge", "HttpClients"]
+__all__ = ["Kind", "ProbeContext", "Judge", "HttpClients", "PROBE_TIMEOUT"]
+
+# The running probe's time limit, set by the engine per check: kinds whose
+# client library blocks in a thread (boto3) size their own socket timeouts
+# from it, so a cancelled probe does not leave a thread waiting far longer.
+PROBE_TIMEOUT: ContextVar[float] = ContextVar("probe_timeout", default=10.0)
 
 
 class HttpClients(Protocol):
@@ -59,7 +65,7 @@ class Judge:
     def threshold(self, label: str, value: float, limits: dict[str, Any] | None, unit: str = "",
                   *, durations: bool = False, below: bool = False) -> None:
         """Compare ``value`` with ``{warn, crit}``: crossing above is bad, or below when ``below``."""
-        show = format_duration if durations else (lambda v: f"{v:g}{unit}")
+        show: Callable[[Any], str] = format_duration if durations else (lambda v: f"{v:g}{unit}")
         limits = limits or {}
         self.metrics[f"{label}_{_perf_unit(unit, durations) or 'value'}".replace("%", "percent")] = value
         warn: Any = limits.get("warn")  # Any: mypy cannot see that crossed() rules out None

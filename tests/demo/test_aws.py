@@ -1,0 +1,82 @@
+"""The demo's AWS: moto_server seeded from the aws-mode runbooks, checked by the real AWS kinds."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.demo import aws
+from generator.engine import RunOptions, run_checks_sync
+from generator.model import load_catalog
+from generator.results import State
+from tests.conftest import REPO, free_port
+
+AWS_KINDS = {"aws_s3", "aws_cloudwatch_alarms", "aws_ecs_service"}
+
+
+@pytest.fixture(scope="module")
+def seeded() -> Iterator[str]:
+    """A seeded moto_server on a free port (the demo's own 18300 may be in use by a demo)."""
+    port = free_port()
+    proc = aws.start_moto(port)
+    try:
+        aws.seed_moto(aws.plan_seed(load_catalog(REPO)), f"http://127.0.0.1:{port}")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        aws.stop_moto(proc)
+    assert proc.poll() is not None
+
+
+def test_seed_plan_follows_the_aws_runbooks():
+    seed = aws.plan_seed(load_catalog(REPO))
+    assert {b for b, _ in seed.backups} == {"example-ops-backups"}
+    assert ("example-ops-backups", "intentbot/sessions-") in seed.backups
+    assert ("example-ops-backups", "platform/platform-db-") in seed.backups
+    assert {c for c, _ in seed.services} == {"ops-prod"}
+    assert ("ops-prod", "openframe-green") in seed.services and len(seed.services) == 10
+    assert {"search-p95-latency", "platform-5xx-rate"} <= seed.alarms and len(seed.alarms) == 15
+
+
+def test_demo_aws_view_is_green_except_the_alarms_broken_on_purpose(seeded, monkeypatch):
+    for name in [n for n in os.environ if n.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    for name, value in {**aws.DEMO_CREDENTIALS, "AWS_ENDPOINT_URL": seeded}.items():
+        monkeypatch.setenv(name, value)
+    catalog = load_catalog(REPO)
+    specs = [c for v in catalog.views("aws") for c in v.active_checks if c.kind in AWS_KINDS]
+    results = {r.key: r for r in run_checks_sync(specs, "aws", REPO, RunOptions())}
+    assert len(results) == 6 + 10 + 5  # S3 (intentbot has two), ECS blue and green, alarms
+    assert results["search-incident/alarms"].state is State.CRITICAL
+    assert results["search-incident/alarms"].summary == "in ALARM: search-p95-latency"
+    assert "Threshold Crossed: 3 datapoints [231.4" in results["search-incident/alarms"].evidence
+    assert results["intentbot-incident/alarms"].state is State.WARNING
+    others = {k: (r.state, r.summary) for k, r in results.items()
+              if k not in ("search-incident/alarms", "intentbot-incident/alarms")}
+    assert {k: s for k, (s, _) in others.items() if s is not State.OK} == {}, others
+    assert results["openframe-deploy/ecs-green"].summary == "ACTIVE: 3/3 running, 0 pending"
+    assert results["omnichat-deploy/ecs-blue"].summary == "ACTIVE: 2/2 running, 0 pending"
+    assert results["platform-backup/s3-backup"].observed.startswith("newest platform/platform-db-")
+
+
+def test_busy_port_is_a_one_line_error():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(RuntimeError, match=rf"^port {port} is in use \(is another demo running\?\)$"):
+            aws.start_moto(port)
+
+
+def test_missing_moto_server_says_what_to_install(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))  # no moto_server beside it
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(aws.MotoUnavailable) as info:
+        aws.start_moto(free_port())
+    assert str(info.value) == ("moto_server not found: install runbooks[aws] and moto[server] "
+                               "(pip install 'runbooks[aws]' 'moto[server]')")
+    assert Path(sys.executable).parent == tmp_path
