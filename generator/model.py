@@ -27,6 +27,8 @@ DEFAULT_TIMEOUT = 10.0
 DEFAULT_STALE_AFTER = 86400.0
 DEFAULT_HISTORY = {"keep": 50, "flapping": 3}
 MODE_IDS = ("local", "hybrid", "aws")
+# <mode>/<id>/ is a runbook page; these ids are the mode's own generated pages.
+RESERVED_IDS = ("index", "status", "binder")
 
 _VARS = MapOf(PerMode(Option()), "Variables: a plain value, or a map from mode to value.",
               default={}, example={"api_url": {"local": "http://127.0.0.1:8080", "aws": "https://api.example.com"}})
@@ -284,6 +286,9 @@ def _load_runbook(path: Path, root: Path, project: Project | None) -> tuple[Runb
     doc, ctx = _load_document(path, root)
     if not SAFE_ID.match(path.stem):
         ctx.error((), f"runbook id '{path.stem}' (the file name) {SAFE_ID_HINT}")
+    elif path.stem in RESERVED_IDS:
+        ctx.error((), f"runbook id '{path.stem}' (the file name) is taken by a generated page; "
+                      f"reserved: {', '.join(RESERVED_IDS)}")
     if doc.fatal or project is None:
         return None, ctx.diagnostics
     ctx.modes = list(project.modes)

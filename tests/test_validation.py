@@ -329,3 +329,14 @@ def test_tls_keys_and_http_certificate_and_header_keys(project):
         "runbooks/certs.yaml:20:46: checks[4].http.headers.X-C: missing required key 'regex'",
         "runbooks/certs.yaml:20:52: checks[4].http.headers.X-C: unknown key 'rx'; expected one of: regex",
     ]
+
+
+def test_runbook_ids_of_generated_pages_are_reserved(project):
+    project.check("binder", "[]")
+    project.check("status", "[]")
+    assert errors(project) == [
+        "runbooks/binder.yaml:1:1: runbook id 'binder' (the file name) is taken by a generated page; "
+        "reserved: index, status, binder",
+        "runbooks/status.yaml:1:1: runbook id 'status' (the file name) is taken by a generated page; "
+        "reserved: index, status, binder",
+    ]
