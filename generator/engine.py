@@ -87,12 +87,12 @@ class HttpPool:
                 await client.aclose()
 
 
-def _ssl_context(verify: bool | str) -> ssl.SSLContext:
-    """``verify`` is true/false, or the path of a CA file to trust instead of the default store."""
+def _ssl_context(verify: bool | ssl.SSLContext) -> ssl.SSLContext:
+    """``verify`` is true/false, or a ready context (a kind's, trusting its ``ca_file``)."""
     import httpx
 
-    if isinstance(verify, str):  # httpx deprecates verify=<path>: build the context ourselves
-        return ssl.create_default_context(cafile=verify)
+    if isinstance(verify, ssl.SSLContext):
+        return verify
     return httpx.create_ssl_context(verify=verify)
 
 

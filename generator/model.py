@@ -452,7 +452,6 @@ def _check_spec(runbook: str, check: dict[str, Any], index: int, mode: str, fill
                      f"{ctx.doc.path}:{line}", list(check["needs"] or []), retries["count"], retries["delay"])
 
 
-
 def _var_defaults(kind: str, params: dict[str, Any], variables: Mapping[str, Any]) -> dict[str, Any]:
     """Keys a kind declares in ``VAR_DEFAULTS`` take the mode variable when the check leaves them out."""
     hook: Mapping[str, str] = getattr(KINDS[kind], "VAR_DEFAULTS", {})

@@ -56,9 +56,10 @@ class Judge:
     metrics: dict[str, float] = field(default_factory=dict)
     mismatches: list[tuple[str, str, str]] = field(default_factory=list)  # (what, expected, actual)
 
-    def expect(self, ok: bool, what: str, expected: Any, actual: Any) -> bool:
+    def expect(self, ok: bool, what: str, expected: Any, actual: Any, *, summary: str | None = None) -> bool:
+        """Record a failed assertion; ``summary`` replaces the default ``what: expected X, got Y`` wording."""
         if not ok:
-            self.failures.append(f"{what}: expected {expected}, got {actual}")
+            self.failures.append(summary or f"{what}: expected {expected}, got {actual}")
             self.mismatches.append((what, str(expected), str(actual)))
         return ok
 

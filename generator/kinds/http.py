@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json as jsonlib
 import re
+import ssl
 import time
-from typing import Any
-
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from ..results import Outcome, State, bounded
 from ..schema import (INVALID, Bool, Choice, Ctx, Int, ListOf, MapOf, Number, Obj, Option, Regex, Scalar, Str,
@@ -103,12 +103,14 @@ async def probe(params: dict[str, Any], ctx: ProbeContext) -> Outcome:
     return judge(params, response.status_code, response.headers, body, latency_ms, cert)
 
 
-def _verify(params: dict[str, Any], root: Path) -> bool | str:
-    """The pool's TLS key: true/false, or the absolute path of a readable ``ca_file``."""
+def _verify(params: dict[str, Any], root: Path) -> bool | ssl.SSLContext:
+    """The pool's TLS key: true/false, or the (cached) context trusting ``ca_file``.
+
+    A missing or broken file raises CaFileError: UNKNOWN, not a TLS failure.
+    """
     if not params.get("ca_file") or params["verify"] is False:
         return bool(params["verify"])
-    trust_context(root, params["ca_file"])  # a missing or broken file is UNKNOWN, not a TLS failure
-    return str((root / params["ca_file"]).resolve())
+    return trust_context(root, params["ca_file"])
 
 
 def _peer_cert(response: Any) -> CertFacts | None:
@@ -158,7 +160,7 @@ def judge(params: dict[str, Any], status: int, headers: Any, raw: bytes, latency
 def _judge_header(verdict: Judge, name: str, want: Any, got: str | None) -> None:
     """``want`` is the exact value or ``{regex: ...}``; header names are matched in any case."""
     if got is None:
-        verdict.failures.append(f"expected header {name}, got none")
+        verdict.expect(False, f"header {name}", "it to be present", "none", summary=f"expected header {name}, got none")
     elif isinstance(want, dict):
         verdict.expect(re.search(want["regex"], got) is not None, f"header {name}", f"to match /{want['regex']}/",
                        repr(got))

@@ -75,13 +75,18 @@ def trust_context(root: Path, ca_file: str | None) -> ssl.SSLContext:
     """The verifying context: the default trust store (as httpx's), or only ``ca_file``."""
     if not ca_file:
         return _default_context()
-    path = root / ca_file
     try:
-        return ssl.create_default_context(cafile=str(path))
+        return _ca_context(str((root / ca_file).resolve()))
     except FileNotFoundError:
         raise CaFileError(f"ca_file {ca_file}: no such file") from None
     except (OSError, ssl.SSLError) as exc:
         raise CaFileError(f"ca_file {ca_file}: not a readable PEM CA certificate ({exc})") from None
+
+
+@functools.lru_cache(maxsize=64)
+def _ca_context(path: str) -> ssl.SSLContext:
+    """One context per CA file and process: every probe of a run shares it (and the HTTP pool keys on it)."""
+    return ssl.create_default_context(cafile=path)
 
 
 @functools.lru_cache(maxsize=1)
