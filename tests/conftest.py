@@ -162,6 +162,11 @@ class Project:
         head = f"title: {runbook_id}\nsummary: test runbook\n" + "".join(f"{k}: {v}\n" for k, v in extra.items())
         return self.write(runbook_id, head + "checks:\n" + body)
 
+    def add_check(self, kind: str, params: dict[str, Any], **common: Any) -> str:
+        """Write runbook ``rb`` holding one ``kind`` check ``x``; return its key, ``rb/x``."""
+        self.check("rb", "- " + json.dumps({"id": "x", "title": "t", **common, kind: params}))
+        return "rb/x"
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:

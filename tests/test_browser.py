@@ -9,6 +9,7 @@ evidence escaped, Material search answering. Screenshots land in
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import os
@@ -22,7 +23,7 @@ import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator, Sequence
 
 import pytest
 from PIL import Image, ImageChops
@@ -163,11 +164,11 @@ def _run_demo(root: Path) -> dict[str, object]:
     return {"root": root, "site": site, "critical_runbook": "intentbot-backup" if has_backup else "search-health"}
 
 
-@pytest.fixture(scope="module")
-def site_url(demo: dict[str, object]) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(demo["site"]))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve a built site over real HTTP on 127.0.0.1; yield its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, name=f"serve-{directory.name}", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -175,6 +176,33 @@ def site_url(demo: dict[str, object]) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@contextlib.contextmanager
+def open_page(browser: Browser, base_url: str, *, permissions: Sequence[str] = (), **context: Any) -> Iterator[Page]:
+    """A page at 1280×900, 1x pixels, light scheme (so screenshot colours are runbooks.css's own),
+    that reaches nothing but 127.0.0.1 (Material's theme asks Google Fonts for Roboto) and fails
+    the test on any JavaScript error."""
+    ctx = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, "device_scale_factor": 1,
+                                 "color_scheme": "light", "base_url": base_url, **context})
+    if permissions:
+        ctx.grant_permissions(list(permissions), origin=base_url)
+    ctx.route(re.compile(r"^(?!http://127\.0\.0\.1:)"), lambda route: route.abort())
+    errors: list[str] = []
+    pg = ctx.new_page()
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.set_default_timeout(10_000)
+    try:
+        yield pg
+    finally:
+        ctx.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture(scope="module")
+def site_url(demo: dict[str, object]) -> Iterator[str]:
+    with serve(demo["site"]) as url:  # type: ignore[arg-type]
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -191,20 +219,8 @@ def chromium() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(chromium: Browser, site_url: str) -> Iterator[Page]:
-    # Light scheme and 1x pixels: the colours in the screenshots are then runbooks.css's own.
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1,
-                                   color_scheme="light", base_url=site_url)
-    # Hermetic: only the served site. (Material's theme asks Google Fonts for Roboto.)
-    context.route(re.compile(r"^(?!http://127\.0\.0\.1:)"), lambda route: route.abort())
-    errors: list[str] = []
-    pg = context.new_page()
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.set_default_timeout(10_000)
-    try:
+    with open_page(chromium, site_url) as pg:
         yield pg
-    finally:
-        context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
 
 
 def _screenshot(pg: Page, name: str) -> Path:

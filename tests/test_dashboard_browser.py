@@ -11,17 +11,15 @@ Screenshots: ``tests/artifacts/dashboard-local.png`` and ``runbook-history.png``
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import urllib.request
 from datetime import datetime, timedelta, timezone
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
@@ -95,21 +93,10 @@ def sites() -> Iterator[dict[str, Path]]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(tb._QuietHandler, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, name=f"serve-{directory.name}", daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
-
-
 @pytest.fixture(scope="module")
 def urls(sites: dict[str, Path]) -> Iterator[dict[str, str]]:
-    servers = {name: _serve(path) for name, path in sites.items()}
-    try:
-        yield {name: url for name, (_, url) in servers.items()}
-    finally:
-        for server, _ in servers.values():
-            server.shutdown()
-            server.server_close()
+    with contextlib.ExitStack() as stack:
+        yield {name: stack.enter_context(tb.serve(path)) for name, path in sites.items()}
 
 
 @pytest.fixture(scope="module")

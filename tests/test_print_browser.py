@@ -12,14 +12,11 @@ printed land in ``tests/artifacts/print-<mode>.png``.
 
 from __future__ import annotations
 
-import functools
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
@@ -30,7 +27,7 @@ from playwright.sync_api import Browser, Page
 from generator.model import load_catalog
 from generator.render import incident_views
 
-from .test_browser import ARTIFACTS, COPY_IGNORE, REPO, _QuietHandler, _rgb
+from .test_browser import ARTIFACTS, COPY_IGNORE, REPO, _rgb, open_page, serve
 from .test_browser import chromium  # noqa: F401  (the shared browser fixture)
 
 pytestmark = pytest.mark.browser
@@ -108,33 +105,14 @@ def commands(built: Path) -> dict[str, set[str]]:
 
 @pytest.fixture(scope="module")
 def site_url(built: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(built / "site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="print-site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serve(built / "site") as url:
+        yield url
 
 
 @pytest.fixture
 def page(chromium: Browser, site_url: str) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1,
-                                   color_scheme="light", base_url=site_url, timezone_id="UTC")
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
-    context.route(re.compile(r"^(?!http://127\.0\.0\.1:)"), lambda route: route.abort())
-    errors: list[str] = []
-    pg = context.new_page()
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.set_default_timeout(10_000)
-    try:
+    with open_page(chromium, site_url, timezone_id="UTC", permissions=["clipboard-read", "clipboard-write"]) as pg:
         yield pg
-    finally:
-        context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
 
 
 # ------------------------------------------------------------------ paper

@@ -13,7 +13,6 @@ but leaves the deployment as it was. Those are the states the ECS tests use.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -85,8 +84,7 @@ def aws_project(project, endpoint: str | None) -> None:
 def run_check(project, moto, kind: str, params: dict, endpoint: str | None = "", **common):
     """Write runbook ``rb`` with one check ``x`` of ``kind``; run it in the aws mode."""
     aws_project(project, moto.url if endpoint == "" else endpoint)
-    project.check("rb", "- " + json.dumps({"id": "x", "title": "t", **common, kind: params}))
-    return run_one(project.root, "rb/x", mode="aws")
+    return run_one(project.root, project.add_check(kind, params, **common), mode="aws")
 
 
 def seed_bucket(moto, bucket: str, objects: dict[str, int]) -> None:

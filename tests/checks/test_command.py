@@ -13,13 +13,6 @@ from tests.helpers import run_one
 PY = sys.executable
 
 
-def add_check(project, params, **common):
-    """Write runbook ``rb`` holding one command check ``x``; return its key."""
-    check = {"id": "x", "title": "t", **common, "command": params}
-    project.check("rb", "- " + json.dumps(check))
-    return "rb/x"
-
-
 def process_gone(pid):
     """True once ``pid`` no longer runs (a zombie waiting to be reaped counts as gone)."""
     try:
@@ -36,7 +29,7 @@ def process_gone(pid):
 # --- OK ----------------------------------------------------------------------
 
 def test_argv_list_with_exit_code_stdout_contains_and_regex_is_ok(project):
-    key = add_check(project, {
+    key = project.add_check("command", {
         "run": [PY, "-c", "print('status: ready'); print('connections: 42')"],
         "exit_code": 0, "stdout_contains": "ready", "stdout_regex": r"^connections: \d+$",
     })
@@ -48,7 +41,7 @@ def test_argv_list_with_exit_code_stdout_contains_and_regex_is_ok(project):
 
 
 def test_string_form_is_split_into_argv_without_a_shell(project):
-    key = add_check(project, {"run": "echo 'hello world' '$HOME'", "exit_code": 0,
+    key = project.add_check("command", {"run": "echo 'hello world' '$HOME'", "exit_code": 0,
                               "stdout_contains": ["hello world", "$HOME"]})
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
@@ -81,7 +74,7 @@ def test_commands_run_in_the_project_root(project):
 # --- WARNING -----------------------------------------------------------------
 
 def test_failing_assertion_with_severity_warning_is_warning(project):
-    key = add_check(project, {"run": [PY, "-c", "raise SystemExit(3)"], "exit_code": 0}, severity="warning")
+    key = project.add_check("command", {"run": [PY, "-c", "raise SystemExit(3)"], "exit_code": 0}, severity="warning")
     result = run_one(project.root, key)
     assert result.state is State.WARNING
     assert result.reason == "assertion"
@@ -91,7 +84,7 @@ def test_failing_assertion_with_severity_warning_is_warning(project):
 # --- CRITICAL ----------------------------------------------------------------
 
 def test_exit_code_mismatch_is_critical_with_stdout_and_stderr_tails(project):
-    key = add_check(project, {"run": ["sh", "-c", "echo out-line; echo err-line >&2; exit 3"], "exit_code": 0})
+    key = project.add_check("command", {"run": ["sh", "-c", "echo out-line; echo err-line >&2; exit 3"], "exit_code": 0})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "assertion"
@@ -104,21 +97,21 @@ def test_exit_code_mismatch_is_critical_with_stdout_and_stderr_tails(project):
 
 
 def test_stdout_contains_miss_is_critical(project):
-    key = add_check(project, {"run": "echo rejecting connections", "stdout_contains": "accepting"})
+    key = project.add_check("command", {"run": "echo rejecting connections", "stdout_contains": "accepting"})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert "stdout: expected to contain 'accepting', got no match" in result.summary
 
 
 def test_stdout_regex_miss_is_critical(project):
-    key = add_check(project, {"run": "echo version: beta", "stdout_regex": r"^version: \d+$"})
+    key = project.add_check("command", {"run": "echo version: beta", "stdout_regex": r"^version: \d+$"})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert r"stdout: expected to match /^version: \d+$/, got no match" in result.summary
 
 
 def test_command_past_its_timeout_is_critical_timeout(project):
-    key = add_check(project, {"run": ["sleep", "5"], "exit_code": 0}, timeout="0.5s")
+    key = project.add_check("command", {"run": ["sleep", "5"], "exit_code": 0}, timeout="0.5s")
     started = time.perf_counter()
     result = run_one(project.root, key)
     assert time.perf_counter() - started < 3
@@ -129,7 +122,7 @@ def test_command_past_its_timeout_is_critical_timeout(project):
 
 def test_timeout_kills_the_whole_process_group(project, tmp_path):
     pidfile = tmp_path / "child.pid"
-    key = add_check(project, {"run": ["sh", "-c", f"sleep 30 & echo $! > {pidfile}; wait"], "exit_code": 0},
+    key = project.add_check("command", {"run": ["sh", "-c", f"sleep 30 & echo $! > {pidfile}; wait"], "exit_code": 0},
                     timeout="0.5s")
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
@@ -146,7 +139,7 @@ def test_timeout_kills_the_whole_process_group(project, tmp_path):
 
 def test_output_flood_completes_with_bounded_evidence(project):
     flood = "import sys\nfor _ in range(20): sys.stdout.write('x' * 1_000_000)\nsys.stdout.write('END')"
-    key = add_check(project, {"run": [PY, "-c", flood], "stdout_contains": "not-in-output"}, timeout="20s")
+    key = project.add_check("command", {"run": [PY, "-c", flood], "stdout_contains": "not-in-output"}, timeout="20s")
     started = time.perf_counter()
     result = run_one(project.root, key)
     assert time.perf_counter() - started < 10
@@ -161,7 +154,7 @@ def test_output_flood_completes_with_bounded_evidence(project):
 # --- UNKNOWN -----------------------------------------------------------------
 
 def test_command_not_found_is_unknown_error(project):
-    key = add_check(project, {"run": "definitely-not-a-command-7f3a --version", "exit_code": 0})
+    key = project.add_check("command", {"run": "definitely-not-a-command-7f3a --version", "exit_code": 0})
     result = run_one(project.root, key)
     assert result.state is State.UNKNOWN
     assert result.reason == "error"
@@ -171,7 +164,7 @@ def test_command_not_found_is_unknown_error(project):
 def test_command_that_is_not_executable_is_unknown_error(project):
     (project.root / "notexec.sh").write_text("#!/bin/sh\necho hi\n")
     (project.root / "notexec.sh").chmod(0o644)
-    key = add_check(project, {"run": "./notexec.sh", "exit_code": 0})
+    key = project.add_check("command", {"run": "./notexec.sh", "exit_code": 0})
     result = run_one(project.root, key)
     assert result.state is State.UNKNOWN
     assert result.reason == "error"
@@ -181,14 +174,14 @@ def test_command_that_is_not_executable_is_unknown_error(project):
 # --- shell and quoting -------------------------------------------------------
 
 def test_shell_true_runs_through_sh_with_pipes(project):
-    key = add_check(project, {"run": "printf 'a\\nb\\nc\\n' | wc -l", "shell": True, "stdout_regex": r"^\s*3$"})
+    key = project.add_check("command", {"run": "printf 'a\\nb\\nc\\n' | wc -l", "shell": True, "stdout_regex": r"^\s*3$"})
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
     assert result.target == "printf 'a\\nb\\nc\\n' | wc -l"
 
 
 def test_without_shell_a_pipe_is_just_an_argument(project):
-    key = add_check(project, {"run": "echo a | wc -l", "stdout_contains": "a | wc -l"})
+    key = project.add_check("command", {"run": "echo a | wc -l", "stdout_contains": "a | wc -l"})
     assert run_one(project.root, key).state is State.OK
 
 
@@ -212,7 +205,7 @@ def test_a_filled_in_value_cannot_inject_into_a_shell_command(project):
 
 def test_shell_timeout_kills_the_shell_and_its_children(project, tmp_path):
     pidfile = tmp_path / "shell-child.pid"
-    key = add_check(project, {"run": f"sleep 30 & echo $! > {pidfile}; wait", "shell": True, "exit_code": 0},
+    key = project.add_check("command", {"run": f"sleep 30 & echo $! > {pidfile}; wait", "shell": True, "exit_code": 0},
                     timeout="0.5s")
     result = run_one(project.root, key)
     assert (result.state, result.reason) == (State.CRITICAL, "timeout")

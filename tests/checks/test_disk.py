@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 
 import pytest
 
 from generator.results import State
 from tests.helpers import run_one
-
-
-def add_check(project, params, **common):
-    """Write runbook ``rb`` holding one disk check ``x``; return its key."""
-    check = {"id": "x", "title": "t", **common, "disk": params}
-    project.check("rb", "- " + json.dumps(check))
-    return "rb/x"
 
 
 def used_percent(path):
@@ -29,7 +21,7 @@ def test_usage_below_thresholds_is_ok(project, tmp_path):
     actual = used_percent(tmp_path)
     if actual >= 99.9:
         pytest.skip(f"the test file system is {actual:.1f}% full")
-    key = add_check(project, {"path": str(tmp_path), "used_percent": {"warn": 99.95, "crit": 100}})
+    key = project.add_check("disk", {"path": str(tmp_path), "used_percent": {"warn": 99.95, "crit": 100}})
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
     assert result.reason == ""
@@ -38,14 +30,14 @@ def test_usage_below_thresholds_is_ok(project, tmp_path):
 
 
 def test_relative_path_is_resolved_against_the_project_root(project):
-    key = add_check(project, {"path": ".", "used_percent": {"crit": 100}})
+    key = project.add_check("disk", {"path": ".", "used_percent": {"crit": 100}})
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
     assert result.metrics["used_percent"] == pytest.approx(used_percent(project.root), abs=1.0)
 
 
 def test_usage_over_warn_is_warning(project, tmp_path):
-    key = add_check(project, {"path": str(tmp_path), "used_percent": {"warn": 0}})
+    key = project.add_check("disk", {"path": str(tmp_path), "used_percent": {"warn": 0}})
     result = run_one(project.root, key)
     assert result.state is State.WARNING, result.summary
     assert result.reason == "assertion"
@@ -53,7 +45,7 @@ def test_usage_over_warn_is_warning(project, tmp_path):
 
 
 def test_usage_over_crit_is_critical(project, tmp_path):
-    key = add_check(project, {"path": str(tmp_path), "used_percent": {"warn": 0, "crit": 0}})
+    key = project.add_check("disk", {"path": str(tmp_path), "used_percent": {"warn": 0, "crit": 0}})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "assertion"
@@ -61,7 +53,7 @@ def test_usage_over_crit_is_critical(project, tmp_path):
 
 
 def test_nonexistent_path_is_unknown_error(project, tmp_path):
-    key = add_check(project, {"path": str(tmp_path / "no" / "such" / "dir"), "used_percent": {"crit": 90}})
+    key = project.add_check("disk", {"path": str(tmp_path / "no" / "such" / "dir"), "used_percent": {"crit": 90}})
     result = run_one(project.root, key)
     assert result.state is State.UNKNOWN
     assert result.reason == "error"

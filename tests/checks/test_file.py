@@ -5,7 +5,6 @@ Ages are set with os.utime, so "30 hours old" needs no waiting.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 
@@ -16,13 +15,6 @@ from tests.helpers import run_one
 
 HOUR = 3600
 AGE = {"warn": "26h", "crit": "48h"}
-
-
-def add_check(project, params, **common):
-    """Write runbook ``rb`` holding one file check ``x``; return its key."""
-    check = {"id": "x", "title": "t", **common, "file": params}
-    project.check("rb", "- " + json.dumps(check))
-    return "rb/x"
 
 
 def make_file(path, size=10, age_hours=0.0):
@@ -37,7 +29,7 @@ def make_file(path, size=10, age_hours=0.0):
 
 def test_fresh_big_enough_file_is_ok(project, tmp_path):
     path = make_file(tmp_path / "backup.tar.gz", size=2000, age_hours=1)
-    key = add_check(project, {"path": str(path), "exists": True, "newest_age": AGE, "min_size": "1KB"})
+    key = project.add_check("file", {"path": str(path), "exists": True, "newest_age": AGE, "min_size": "1KB"})
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
     assert result.reason == ""
@@ -49,14 +41,14 @@ def test_glob_judges_the_newest_match(project, tmp_path):
     make_file(tmp_path / "db-1.tar.gz", size=2000, age_hours=72)
     make_file(tmp_path / "db-2.tar.gz", size=2000, age_hours=50)
     make_file(tmp_path / "db-3.tar.gz", size=2000, age_hours=2)
-    key = add_check(project, {"path": str(tmp_path / "db-*.tar.gz"), "newest_age": AGE, "min_size": 1000})
+    key = project.add_check("file", {"path": str(tmp_path / "db-*.tar.gz"), "newest_age": AGE, "min_size": 1000})
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
     assert result.observed.startswith("newest db-3.tar.gz: 2h old")
 
 
 def test_exists_false_passes_for_an_absent_path(project, tmp_path):
-    key = add_check(project, {"path": str(tmp_path / "maintenance.lock"), "exists": False})
+    key = project.add_check("file", {"path": str(tmp_path / "maintenance.lock"), "exists": False})
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
     assert result.observed == "no match"
@@ -64,7 +56,7 @@ def test_exists_false_passes_for_an_absent_path(project, tmp_path):
 
 def test_relative_path_is_resolved_against_the_project_root(project):
     make_file(project.root / "data" / "export.csv", size=50)
-    key = add_check(project, {"path": "data/export.csv", "exists": True, "min_size": 10})
+    key = project.add_check("file", {"path": "data/export.csv", "exists": True, "min_size": 10})
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
     assert result.observed.startswith("newest export.csv:")
@@ -72,7 +64,7 @@ def test_relative_path_is_resolved_against_the_project_root(project):
 
 def test_relative_glob_is_resolved_against_the_project_root(project):
     make_file(project.root / "data" / "a.log", size=50)
-    key = add_check(project, {"path": "data/*.log", "exists": True})
+    key = project.add_check("file", {"path": "data/*.log", "exists": True})
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
 
@@ -81,7 +73,7 @@ def test_relative_glob_is_resolved_against_the_project_root(project):
 
 def test_newest_match_past_warn_age_is_warning(project, tmp_path):
     path = make_file(tmp_path / "backup.tar.gz", size=2000, age_hours=30)
-    key = add_check(project, {"path": str(path), "newest_age": AGE})
+    key = project.add_check("file", {"path": str(path), "newest_age": AGE})
     result = run_one(project.root, key)
     assert result.state is State.WARNING, result.summary
     assert result.reason == "assertion"
@@ -93,7 +85,7 @@ def test_newest_match_past_warn_age_is_warning(project, tmp_path):
 
 def test_newest_match_past_crit_age_is_critical(project, tmp_path):
     path = make_file(tmp_path / "backup.tar.gz", size=2000, age_hours=50)
-    key = add_check(project, {"path": str(path), "newest_age": AGE})
+    key = project.add_check("file", {"path": str(path), "newest_age": AGE})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "assertion"
@@ -102,7 +94,7 @@ def test_newest_match_past_crit_age_is_critical(project, tmp_path):
 
 
 def test_glob_without_a_match_is_critical(project, tmp_path):
-    key = add_check(project, {"path": str(tmp_path / "db-*.tar.gz"), "newest_age": AGE})
+    key = project.add_check("file", {"path": str(tmp_path / "db-*.tar.gz"), "newest_age": AGE})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "assertion"
@@ -111,7 +103,7 @@ def test_glob_without_a_match_is_critical(project, tmp_path):
 
 
 def test_exists_true_without_a_match_is_critical(project, tmp_path):
-    key = add_check(project, {"path": str(tmp_path / "missing.txt"), "exists": True})
+    key = project.add_check("file", {"path": str(tmp_path / "missing.txt"), "exists": True})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert "exists: expected a match, got no match" in result.summary
@@ -119,7 +111,7 @@ def test_exists_true_without_a_match_is_critical(project, tmp_path):
 
 def test_exists_false_with_a_match_is_critical(project, tmp_path):
     path = make_file(tmp_path / "maintenance.lock")
-    key = add_check(project, {"path": str(path), "exists": False})
+    key = project.add_check("file", {"path": str(path), "exists": False})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert "exists: expected no match, got 1 match(es)" in result.summary
@@ -127,7 +119,7 @@ def test_exists_false_with_a_match_is_critical(project, tmp_path):
 
 def test_file_smaller_than_min_size_is_critical(project, tmp_path):
     path = make_file(tmp_path / "backup.tar.gz", size=10)
-    key = add_check(project, {"path": str(path), "min_size": "1KB"})
+    key = project.add_check("file", {"path": str(path), "min_size": "1KB"})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "assertion"
@@ -139,7 +131,7 @@ def test_file_smaller_than_min_size_is_critical(project, tmp_path):
 def test_symlink_loop_is_unknown_error(project, tmp_path):
     os.symlink(tmp_path / "b", tmp_path / "a")
     os.symlink(tmp_path / "a", tmp_path / "b")
-    key = add_check(project, {"path": str(tmp_path / "a"), "exists": True})
+    key = project.add_check("file", {"path": str(tmp_path / "a"), "exists": True})
     result = run_one(project.root, key)
     assert result.state is State.UNKNOWN, f"{result.state.value}: {result.summary}"
     assert result.reason == "error"

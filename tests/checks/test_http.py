@@ -7,7 +7,6 @@ the real engine. Every test uses its own route path.
 
 from __future__ import annotations
 
-import json
 import time
 
 from generator.results import State
@@ -15,19 +14,12 @@ from tests.conftest import closed_port
 from tests.helpers import run_one
 
 
-def add_check(project, params, **common):
-    """Write runbook ``rb`` holding one http check ``x``; return its key."""
-    check = {"id": "x", "title": "t", **common, "http": params}
-    project.check("rb", "- " + json.dumps(check))
-    return "rb/x"
-
-
 # --- OK ----------------------------------------------------------------------
 
 def test_status_json_fields_body_contains_and_regex_all_pass(project, http_server):
     body = {"status": "ok", "checks": {"db": "up"}, "items": [1, 2], "version": "1.2.3"}
     url = http_server.route("/http/ok", body=body)
-    key = add_check(project, {
+    key = project.add_check("http", {
         "url": url, "status": 200,
         "json": {"status": "ok", "checks.db": "up", "items.1": 2},
         "body_contains": '"status": "ok"',
@@ -43,7 +35,7 @@ def test_status_json_fields_body_contains_and_regex_all_pass(project, http_serve
 
 def test_a_list_of_statuses_accepts_any_of_them(project, http_server):
     url = http_server.route("/http/list-204", status=204, body="")
-    key = add_check(project, {"url": url, "status": [200, 204]})
+    key = project.add_check("http", {"url": url, "status": [200, 204]})
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
     assert "HTTP 204" in result.observed
@@ -51,7 +43,7 @@ def test_a_list_of_statuses_accepts_any_of_them(project, http_server):
 
 def test_a_list_of_statuses_names_them_all_when_none_matches(project, http_server):
     url = http_server.route("/http/list-500", status=500, body="boom")
-    key = add_check(project, {"url": url, "status": [200, 204]})
+    key = project.add_check("http", {"url": url, "status": [200, 204]})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "assertion"
@@ -60,7 +52,7 @@ def test_a_list_of_statuses_names_them_all_when_none_matches(project, http_serve
 
 def test_head_method_works(project, http_server):
     url = http_server.route("/http/head", body="ignored by HEAD")
-    key = add_check(project, {"url": url, "method": "HEAD", "status": 200})
+    key = project.add_check("http", {"url": url, "method": "HEAD", "status": 200})
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
     assert result.target == f"HEAD {url}"
@@ -68,7 +60,7 @@ def test_head_method_works(project, http_server):
 
 def test_without_status_any_status_below_400_passes(project, http_server):
     url = http_server.route("/http/default-ok", status=302, body="", headers={"Location": "/elsewhere"})
-    key = add_check(project, {"url": url, "latency_ms": {"crit": 5000}})
+    key = project.add_check("http", {"url": url, "latency_ms": {"crit": 5000}})
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
     assert "HTTP 302" in result.observed
@@ -76,7 +68,7 @@ def test_without_status_any_status_below_400_passes(project, http_server):
 
 def test_latency_metric_is_recorded_and_at_least_the_server_delay(project, http_server):
     url = http_server.route("/http/metric", body="slow", delay=0.2)
-    key = add_check(project, {"url": url, "status": 200})
+    key = project.add_check("http", {"url": url, "status": 200})
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
     assert "latency_ms" in result.metrics
@@ -88,7 +80,7 @@ def test_latency_metric_is_recorded_and_at_least_the_server_delay(project, http_
 
 def test_latency_over_warn_is_warning(project, http_server):
     url = http_server.route("/http/warn-latency", body="slow", delay=0.15)
-    key = add_check(project, {"url": url, "status": 200, "latency_ms": {"warn": 100, "crit": 2000}})
+    key = project.add_check("http", {"url": url, "status": 200, "latency_ms": {"warn": 100, "crit": 2000}})
     result = run_one(project.root, key)
     assert result.state is State.WARNING, result.summary
     assert result.reason == "assertion"
@@ -100,7 +92,7 @@ def test_latency_over_warn_is_warning(project, http_server):
 
 def test_wrong_status_is_critical_with_status_line_headers_and_body_in_evidence(project, http_server):
     url = http_server.route("/http/503", status=503, body="upstream down", headers={"Retry-After": "30"})
-    key = add_check(project, {"url": url, "status": 200})
+    key = project.add_check("http", {"url": url, "status": 200})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "assertion"
@@ -114,7 +106,7 @@ def test_wrong_status_is_critical_with_status_line_headers_and_body_in_evidence(
 
 def test_default_status_rule_fails_at_400_and_above(project, http_server):
     url = http_server.route("/http/default-404", status=404, body="nope")
-    key = add_check(project, {"url": url, "latency_ms": {"crit": 5000}})
+    key = project.add_check("http", {"url": url, "latency_ms": {"crit": 5000}})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "assertion"
@@ -123,7 +115,7 @@ def test_default_status_rule_fails_at_400_and_above(project, http_server):
 
 def test_json_field_mismatch_is_critical(project, http_server):
     url = http_server.route("/http/json-mismatch", body={"status": "ok", "checks": {"db": "down"}})
-    key = add_check(project, {"url": url, "json": {"status": "ok", "checks.db": "up"}})
+    key = project.add_check("http", {"url": url, "json": {"status": "ok", "checks.db": "up"}})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "assertion"
@@ -133,7 +125,7 @@ def test_json_field_mismatch_is_critical(project, http_server):
 
 def test_json_missing_field_is_reported_as_no_such_field(project, http_server):
     url = http_server.route("/http/json-missing", body={"status": "ok"})
-    key = add_check(project, {"url": url, "json": {"checks.db": "up"}})
+    key = project.add_check("http", {"url": url, "json": {"checks.db": "up"}})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert 'checks.db: expected "up", got no such field' in result.summary
@@ -141,7 +133,7 @@ def test_json_missing_field_is_reported_as_no_such_field(project, http_server):
 
 def test_json_assertion_on_a_non_json_body_is_critical(project, http_server):
     url = http_server.route("/http/json-not-json", body="<html>hello</html>")
-    key = add_check(project, {"url": url, "json": {"status": "ok"}})
+    key = project.add_check("http", {"url": url, "json": {"status": "ok"}})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert "body: expected JSON, got a body that is not JSON" in result.summary
@@ -149,7 +141,7 @@ def test_json_assertion_on_a_non_json_body_is_critical(project, http_server):
 
 def test_body_regex_miss_is_critical(project, http_server):
     url = http_server.route("/http/regex-miss", body="version: beta")
-    key = add_check(project, {"url": url, "body_regex": r"version: \d+"})
+    key = project.add_check("http", {"url": url, "body_regex": r"version: \d+"})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "assertion"
@@ -158,7 +150,7 @@ def test_body_regex_miss_is_critical(project, http_server):
 
 def test_body_contains_miss_is_critical(project, http_server):
     url = http_server.route("/http/contains-miss", body="all systems degraded")
-    key = add_check(project, {"url": url, "body_contains": "operational"})
+    key = project.add_check("http", {"url": url, "body_contains": "operational"})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert "body: expected to contain 'operational', got no match" in result.summary
@@ -166,7 +158,7 @@ def test_body_contains_miss_is_critical(project, http_server):
 
 def test_latency_over_crit_is_critical(project, http_server):
     url = http_server.route("/http/crit-latency", body="slow", delay=0.15)
-    key = add_check(project, {"url": url, "status": 200, "latency_ms": {"warn": 10, "crit": 50}})
+    key = project.add_check("http", {"url": url, "status": 200, "latency_ms": {"warn": 10, "crit": 50}})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "assertion"
@@ -174,7 +166,7 @@ def test_latency_over_crit_is_critical(project, http_server):
 
 
 def test_connection_refused_is_critical_connect(project):
-    key = add_check(project, {"url": f"http://127.0.0.1:{closed_port()}/health", "status": 200})
+    key = project.add_check("http", {"url": f"http://127.0.0.1:{closed_port()}/health", "status": 200})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "connect"
@@ -183,7 +175,7 @@ def test_connection_refused_is_critical_connect(project):
 
 def test_slow_server_past_the_check_timeout_is_critical_timeout(project, http_server):
     url = http_server.route("/http/hang", body="late", delay=2)
-    key = add_check(project, {"url": url, "status": 200}, timeout="0.3s")
+    key = project.add_check("http", {"url": url, "status": 200}, timeout="0.3s")
     started = time.perf_counter()
     result = run_one(project.root, key)
     elapsed = time.perf_counter() - started
@@ -194,7 +186,7 @@ def test_slow_server_past_the_check_timeout_is_critical_timeout(project, http_se
 
 
 def test_unresolvable_host_is_critical_dns(project):
-    key = add_check(project, {"url": "http://nonexistent.invalid/health", "status": 200}, timeout="5s")
+    key = project.add_check("http", {"url": "http://nonexistent.invalid/health", "status": 200}, timeout="5s")
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "dns"
@@ -204,7 +196,7 @@ def test_unresolvable_host_is_critical_dns(project):
 # --- UNKNOWN -----------------------------------------------------------------
 
 def test_unsupported_scheme_is_unknown_error(project):
-    key = add_check(project, {"url": "ftp://127.0.0.1/x", "status": 200})
+    key = project.add_check("http", {"url": "ftp://127.0.0.1/x", "status": 200})
     result = run_one(project.root, key)
     assert result.state is State.UNKNOWN
     assert result.reason == "error"
@@ -215,7 +207,7 @@ def test_unsupported_scheme_is_unknown_error(project):
 
 def test_a_5mb_body_is_read_bounded_and_still_judged(project, http_server):
     url = http_server.route("/http/big", body="x" * (5 * 1024 * 1024))
-    key = add_check(project, {"url": url, "status": 200, "body_contains": "needle-not-in-body"})
+    key = project.add_check("http", {"url": url, "status": 200, "body_contains": "needle-not-in-body"})
     started = time.perf_counter()
     result = run_one(project.root, key)
     assert time.perf_counter() - started < 5
@@ -231,7 +223,7 @@ def test_a_5mb_body_is_read_bounded_and_still_judged(project, http_server):
 
 def test_a_5mb_body_passes_when_the_assertion_holds(project, http_server):
     url = http_server.route("/http/big-ok", body="x" * (5 * 1024 * 1024))
-    key = add_check(project, {"url": url, "status": 200, "body_contains": "xxxx"})
+    key = project.add_check("http", {"url": url, "status": 200, "body_contains": "xxxx"})
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
 
@@ -239,7 +231,7 @@ def test_a_5mb_body_passes_when_the_assertion_holds(project, http_server):
 def test_html_and_script_in_the_body_are_kept_raw_in_evidence(project, http_server):
     body = '<html><script>alert("x")</script><b>down</b></html>'
     url = http_server.route("/http/html", status=500, body=body, headers={"Content-Type": "text/html"})
-    key = add_check(project, {"url": url, "status": 200})
+    key = project.add_check("http", {"url": url, "status": 200})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert body in result.evidence
@@ -251,7 +243,7 @@ def test_html_and_script_in_the_body_are_kept_raw_in_evidence(project, http_serv
 def test_header_exact_and_regex_pass_with_names_in_any_case(project, http_server):
     url = http_server.route("/http/hdr-ok", body={"ok": True},
                             headers={"Strict-Transport-Security": "max-age=31536000; includeSubDomains"})
-    key = add_check(project, {"url": url, "headers": {
+    key = project.add_check("http", {"url": url, "headers": {
         "content-type": "application/json", "STRICT-TRANSPORT-SECURITY": {"regex": r"max-age=\d{7,}"}}})
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
@@ -260,7 +252,7 @@ def test_header_exact_and_regex_pass_with_names_in_any_case(project, http_server
 def test_header_value_mismatch_shows_expected_and_actual(project, http_server):
     url = http_server.route("/http/hdr-bad", body="<p>hi</p>", headers={"Content-Type": "text/html",
                                                                         "X-Frame-Options": "SAMEORIGIN"})
-    key = add_check(project, {"url": url, "headers": {"Content-Type": "application/json",
+    key = project.add_check("http", {"url": url, "headers": {"Content-Type": "application/json",
                                                       "X-Frame-Options": {"regex": "^DENY$"}}})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
@@ -273,7 +265,7 @@ def test_header_value_mismatch_shows_expected_and_actual(project, http_server):
 
 def test_missing_header_fails_with_got_none(project, http_server):
     url = http_server.route("/http/hdr-missing", body="plain")
-    key = add_check(project, {"url": url, "headers": {"Strict-Transport-Security": {"regex": "max-age"}}})
+    key = project.add_check("http", {"url": url, "headers": {"Strict-Transport-Security": {"regex": "max-age"}}})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "assertion"
@@ -282,7 +274,7 @@ def test_missing_header_fails_with_got_none(project, http_server):
 
 def test_request_headers_are_sent(project, http_server):
     url = http_server.route("/http/req-hdr", body="ok")
-    key = add_check(project, {"url": url, "request_headers": {"X-Probe": "runbooks"}, "status": 200})
+    key = project.add_check("http", {"url": url, "request_headers": {"X-Probe": "runbooks"}, "status": 200})
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
     assert http_server.request_headers["/http/req-hdr"]["X-Probe"] == "runbooks"

@@ -6,19 +6,12 @@ by a test CA (tests/tlsutil.py).
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
 from generator.results import State
 from tests.helpers import run_one
 from tests.tlsutil import Pki, https_server, self_signed
-
-
-def add_check(project, params, **common):
-    check = {"id": "x", "title": "t", **common, "http": params}
-    project.check("rb", "- " + json.dumps(check))
-    return "rb/x"
 
 
 @pytest.fixture
@@ -29,7 +22,7 @@ def pki(project):
 def test_ca_file_trusts_an_internal_ca_and_headers_are_judged_over_https(project, pki, tmp_path):
     with https_server(pki.leaf(expires=90), tmp_path) as server:
         url = server.route("/h", body={"status": "ok"}, headers={"Strict-Transport-Security": "max-age=63072000"})
-        key = add_check(project, {"url": url, "ca_file": "certs/ca.pem", "status": 200, "json": {"status": "ok"},
+        key = project.add_check("http", {"url": url, "ca_file": "certs/ca.pem", "status": 200, "json": {"status": "ok"},
                                   "headers": {"strict-transport-security": {"regex": r"max-age=\d+"}},
                                   "tls_days_left": {"warn": 30, "crit": 7}})
         result = run_one(project.root, key)
@@ -42,7 +35,7 @@ def test_ca_file_trusts_an_internal_ca_and_headers_are_judged_over_https(project
 def test_a_certificate_from_an_untrusted_ca_is_critical_tls(project, pki, tmp_path):
     other = Pki(tmp_path / "other", name="Other CA")
     with https_server(other.leaf(), tmp_path) as server:
-        key = add_check(project, {"url": server.route("/u"), "ca_file": "certs/ca.pem", "status": 200})
+        key = project.add_check("http", {"url": server.route("/u"), "ca_file": "certs/ca.pem", "status": 200})
         result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "tls"
@@ -51,7 +44,7 @@ def test_a_certificate_from_an_untrusted_ca_is_critical_tls(project, pki, tmp_pa
 
 def test_without_ca_file_an_internal_ca_is_untrusted(project, pki, tmp_path):
     with https_server(pki.leaf(), tmp_path) as server:
-        key = add_check(project, {"url": server.route("/n"), "status": 200})
+        key = project.add_check("http", {"url": server.route("/n"), "status": 200})
         result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "tls"
@@ -59,7 +52,7 @@ def test_without_ca_file_an_internal_ca_is_untrusted(project, pki, tmp_path):
 
 def test_tls_days_left_under_warn_is_warning_with_the_certificate_in_evidence(project, pki, tmp_path):
     with https_server(pki.leaf(expires=10), tmp_path) as server:
-        key = add_check(project, {"url": server.route("/w"), "ca_file": "certs/ca.pem",
+        key = project.add_check("http", {"url": server.route("/w"), "ca_file": "certs/ca.pem",
                                   "tls_days_left": {"warn": 30, "crit": 7}})
         result = run_one(project.root, key)
     assert result.state is State.WARNING, result.summary
@@ -71,7 +64,7 @@ def test_tls_days_left_under_warn_is_warning_with_the_certificate_in_evidence(pr
 
 def test_tls_days_left_works_with_verify_false(project, tmp_path):
     with https_server(self_signed(expires=5), tmp_path) as server:
-        key = add_check(project, {"url": server.route("/v"), "verify": False, "tls_days_left": {"crit": 7}})
+        key = project.add_check("http", {"url": server.route("/v"), "verify": False, "tls_days_left": {"crit": 7}})
         result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "assertion"
@@ -80,7 +73,7 @@ def test_tls_days_left_works_with_verify_false(project, tmp_path):
 
 def test_missing_ca_file_is_unknown(project, pki, tmp_path):
     with https_server(pki.leaf(), tmp_path) as server:
-        key = add_check(project, {"url": server.route("/m"), "ca_file": "certs/missing.pem", "status": 200})
+        key = project.add_check("http", {"url": server.route("/m"), "ca_file": "certs/missing.pem", "status": 200})
         result = run_one(project.root, key)
     assert result.state is State.UNKNOWN
     assert result.reason == "error"
@@ -88,7 +81,7 @@ def test_missing_ca_file_is_unknown(project, pki, tmp_path):
 
 
 def test_tls_days_left_on_a_templated_http_url_is_unknown_at_run_time(project):
-    key = add_check(project, {"url": "{{ api }}/x", "tls_days_left": {"warn": 30}})
+    key = project.add_check("http", {"url": "{{ api }}/x", "tls_days_left": {"warn": 30}})
     result = run_one(project.root, key)
     assert result.state is State.UNKNOWN
     assert result.reason == "error"

@@ -14,7 +14,6 @@ that start their own stack (tests/demo, the browser test).
 
 from __future__ import annotations
 
-import json
 import subprocess
 import time
 from pathlib import Path
@@ -65,8 +64,7 @@ def prom(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prometheus]:
 def check(project, prom, query: str, **params) -> str:
     """Write runbook ``rb`` with one prometheus check ``x`` against ``prom``; return its key."""
     block = {"url": prom.url if hasattr(prom, "url") else prom, "query": query, **params}
-    project.check("rb", "- " + json.dumps({"id": "x", "title": "t", "prometheus": block}))
-    return "rb/x"
+    return project.add_check("prometheus", block)
 
 
 # --- OK, WARNING, CRITICAL ----------------------------------------------------

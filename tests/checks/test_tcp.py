@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import socket
 
 import pytest
@@ -10,13 +9,6 @@ import pytest
 from generator.results import State
 from tests.conftest import closed_port
 from tests.helpers import run_one
-
-
-def add_check(project, params, **common):
-    """Write runbook ``rb`` holding one tcp check ``x``; return its key."""
-    check = {"id": "x", "title": "t", **common, "tcp": params}
-    project.check("rb", "- " + json.dumps(check))
-    return "rb/x"
 
 
 @pytest.fixture
@@ -28,7 +20,7 @@ def listening_port():
 
 
 def test_connecting_to_a_listening_port_is_ok(project, listening_port):
-    key = add_check(project, {"host": "127.0.0.1", "port": listening_port})
+    key = project.add_check("tcp", {"host": "127.0.0.1", "port": listening_port})
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
     assert result.reason == ""
@@ -38,7 +30,7 @@ def test_connecting_to_a_listening_port_is_ok(project, listening_port):
 
 
 def test_connect_time_over_warn_is_warning(project, listening_port):
-    key = add_check(project, {"host": "127.0.0.1", "port": listening_port, "latency_ms": {"warn": 0}})
+    key = project.add_check("tcp", {"host": "127.0.0.1", "port": listening_port, "latency_ms": {"warn": 0}})
     result = run_one(project.root, key)
     assert result.state is State.WARNING, result.summary
     assert result.reason == "assertion"
@@ -46,7 +38,7 @@ def test_connect_time_over_warn_is_warning(project, listening_port):
 
 
 def test_connect_time_over_crit_is_critical(project, listening_port):
-    key = add_check(project, {"host": "127.0.0.1", "port": listening_port, "latency_ms": {"warn": 0, "crit": 0}})
+    key = project.add_check("tcp", {"host": "127.0.0.1", "port": listening_port, "latency_ms": {"warn": 0, "crit": 0}})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "assertion"
@@ -54,7 +46,7 @@ def test_connect_time_over_crit_is_critical(project, listening_port):
 
 
 def test_refused_connection_is_critical_connect(project):
-    key = add_check(project, {"host": "127.0.0.1", "port": closed_port()})
+    key = project.add_check("tcp", {"host": "127.0.0.1", "port": closed_port()})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "connect"
@@ -62,7 +54,7 @@ def test_refused_connection_is_critical_connect(project):
 
 
 def test_unresolvable_host_is_critical_dns(project):
-    key = add_check(project, {"host": "nonexistent.invalid", "port": 80}, timeout="5s")
+    key = project.add_check("tcp", {"host": "nonexistent.invalid", "port": 80}, timeout="5s")
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "dns"
@@ -70,7 +62,7 @@ def test_unresolvable_host_is_critical_dns(project):
 
 
 def test_malformed_host_name_is_unknown_error(project):
-    key = add_check(project, {"host": "exa..mple", "port": 80})
+    key = project.add_check("tcp", {"host": "exa..mple", "port": 80})
     result = run_one(project.root, key)
     assert result.state is State.UNKNOWN
     assert result.reason == "error"

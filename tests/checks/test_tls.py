@@ -6,7 +6,6 @@ free port and runs the real engine: nothing is mocked.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -19,13 +18,6 @@ from tests.tlsutil import Pki, https_server, self_signed
 LIMITS = {"warn": 30, "crit": 7}
 
 
-def add_check(project, params, **common):
-    """Write runbook ``rb`` holding one tls check ``x``; return its key."""
-    check = {"id": "x", "title": "t", **common, "tls": params}
-    project.check("rb", "- " + json.dumps(check))
-    return "rb/x"
-
-
 @pytest.fixture
 def pki(project):
     """A test CA inside the project, so ``ca_file`` can be relative: certs/ca.pem."""
@@ -34,7 +26,7 @@ def pki(project):
 
 def probe(project, tmp_path, cert, **params):
     with https_server(cert, tmp_path) as server:
-        key = add_check(project, {"host": "127.0.0.1", "port": server.port, "ca_file": "certs/ca.pem", **params})
+        key = project.add_check("tls", {"host": "127.0.0.1", "port": server.port, "ca_file": "certs/ca.pem", **params})
         return run_one(project.root, key), server.port
 
 
@@ -92,7 +84,7 @@ def test_self_signed_certificate_is_critical_tls_untrusted(project, pki, tmp_pat
 
 def test_a_private_ca_is_untrusted_without_ca_file(project, pki, tmp_path):
     with https_server(pki.leaf(), tmp_path) as server:
-        key = add_check(project, {"host": "127.0.0.1", "port": server.port})
+        key = project.add_check("tls", {"host": "127.0.0.1", "port": server.port})
         result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "tls"
@@ -145,7 +137,7 @@ def test_a_ca_file_that_is_not_pem_is_unknown(project, pki, tmp_path):
 
 
 def test_closed_port_is_critical_connect(project, pki):
-    key = add_check(project, {"host": "127.0.0.1", "port": closed_port(), "ca_file": "certs/ca.pem"})
+    key = project.add_check("tls", {"host": "127.0.0.1", "port": closed_port(), "ca_file": "certs/ca.pem"})
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "connect"
