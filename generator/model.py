@@ -41,6 +41,10 @@ PROJECT_SCHEMA = Obj({
         "title": Str("Name shown in the mode switcher.", required=True, example="Local"),
         "description": Str("What this deployment mode is.", required=True),
         "vars": _MODE_VARS,
+        "vars_file": Str("A YAML file of variables that override `vars` while it exists (relative to the "
+                         "project root): values known only at run time, such as the ports the demo stack "
+                         "bound, or a deployment tool's outputs. Check scripts keep the declared `vars`.",
+                         example=".demo/vars.yaml"),
     }), "Deployment modes, keyed by id: local, hybrid and aws.", required=True),
     "contacts": KeyedMap(Obj({
         "name": Str("Person or team.", required=True),
@@ -123,6 +127,8 @@ class Mode:
     title: str
     description: str
     vars: dict[str, Any]
+    vars_file: str | None = None  # applied to ``vars`` when the catalog was loaded with overlays and it exists
+    overlaid: bool = False
 
 
 @dataclass
@@ -222,8 +228,11 @@ class Catalog:
         return [rb.views[mode] for rb in self.runbooks.values() if mode in rb.views]
 
 
-def load_catalog(root: Path) -> Catalog:
-    """Validate the project under ``root``; raise ConfigError with every problem."""
+def load_catalog(root: Path, *, overlays: bool = True) -> Catalog:
+    """Validate the project under ``root``; raise ConfigError with every problem.
+
+    With ``overlays``, a mode's ``vars_file`` (when it exists) overrides its ``vars``.
+    """
     directory = root / "runbooks"
     diagnostics: list[Diagnostic] = []
     project_path = directory / PROJECT_FILE
@@ -231,6 +240,8 @@ def load_catalog(root: Path) -> Catalog:
         raise ConfigError([Diagnostic(_display(project_path, root), 1, 1, "project file is missing")])
     project, ctx = _load_project(project_path, root)
     diagnostics += ctx.diagnostics
+    if project is not None and overlays:
+        diagnostics += _overlay_vars(project, root)
     runbooks: dict[str, Runbook] = {}
     for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
         if path.name == PROJECT_FILE:
@@ -278,8 +289,24 @@ def _load_project(path: Path, root: Path) -> tuple[Project | None, Ctx]:
     if ctx.diagnostics:
         return None, ctx
     return Project(data["title"], data["description"],
-                   {mid: Mode(mid, m["title"], m["description"], m["vars"]) for mid, m in modes.items()},
+                   {mid: Mode(mid, m["title"], m["description"], m["vars"], m["vars_file"]) for mid, m in modes.items()},
                    contacts, data["escalation"], data["severities"], data["stale_after"], dict(data["history"])), ctx
+
+
+def _overlay_vars(project: Project, root: Path) -> list[Diagnostic]:
+    """Apply each mode's ``vars_file`` that exists: its values win over the declared ``vars``."""
+    problems: list[Diagnostic] = []
+    for mode in project.modes.values():
+        path = root / mode.vars_file if mode.vars_file else None
+        if path is None or not path.is_file():
+            continue
+        doc, ctx = _load_document(path, root)
+        values = _MODE_VARS.validate(doc.data if doc.data is not None else {}, (), ctx) if not doc.fatal else INVALID
+        problems += ctx.diagnostics
+        if values is not INVALID and not ctx.diagnostics:
+            mode.vars = {**mode.vars, **values}
+            mode.overlaid = True
+    return problems
 
 
 def _load_runbook(path: Path, root: Path, project: Project | None) -> tuple[Runbook | None, list[Diagnostic]]:

@@ -7,7 +7,7 @@ import pprint
 from pathlib import Path
 
 from .fsutil import write_atomic
-from .model import Catalog
+from .model import Catalog, load_catalog
 
 __all__ = ["render_scripts", "write_scripts", "stale_scripts"]
 
@@ -15,9 +15,15 @@ SCRIPT_MODE = 0o755
 
 
 def render_scripts(catalog: Catalog) -> dict[str, str]:
-    """Script text by path relative to the root (``checks/local/backup.py``)."""
+    """Script text by path relative to the root (``checks/local/backup.py``).
+
+    Scripts are committed, so they hold the declared mode variables: a mode's
+    ``vars_file`` (run-time values, like the demo's ports) never reaches them.
+    """
     from .render import environment
 
+    if any(mode.overlaid for mode in catalog.project.modes.values()):
+        catalog = load_catalog(catalog.root, overlays=False)
     template = environment().get_template("check_script.py.j2")
     out = {}
     for mode in catalog.project.modes:
@@ -37,8 +43,10 @@ def _existing(root: Path) -> set[str]:
 
 def stale_scripts(catalog: Catalog) -> list[str]:
     """Paths that differ from what a build would write, are missing, or should not exist."""
-    root = catalog.root
-    wanted = render_scripts(catalog)
+    return _stale(catalog.root, render_scripts(catalog))
+
+
+def _stale(root: Path, wanted: dict[str, str]) -> list[str]:
     stale = []
     for rel, text in wanted.items():
         path = root / rel
@@ -52,7 +60,7 @@ def write_scripts(catalog: Catalog) -> list[str]:
     """Write every script (atomically), remove orphans; return what changed."""
     root = catalog.root
     wanted = render_scripts(catalog)
-    changed = stale_scripts(catalog)
+    changed = _stale(root, wanted)
     for rel in changed:
         if rel in wanted:
             write_atomic(root / rel, wanted[rel], mode=SCRIPT_MODE)

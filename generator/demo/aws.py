@@ -1,4 +1,4 @@
-"""The demo's AWS: moto_server on 127.0.0.1:18300, seeded to match the aws-mode runbooks.
+"""The demo's AWS: moto_server on a free port of 127.0.0.1, seeded to match the aws-mode runbooks.
 
 The seed is read from the catalog, so it follows the runbooks: every ``aws_s3``
 check gets fresh backups under its prefix, every ``aws_ecs_service`` check a
@@ -27,11 +27,11 @@ from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
-__all__ = ["PORT", "ENDPOINT", "REGION", "DEMO_CREDENTIALS", "BROKEN_ALARMS", "Seed", "plan_seed", "start_moto",
+from .ports import ATTEMPTS, free_port
+
+__all__ = ["REGION", "DEMO_CREDENTIALS", "BROKEN_ALARMS", "Seed", "Moto", "plan_seed", "start_moto",
            "launch_moto", "wait_for_moto", "seed_moto", "stop_moto", "MotoUnavailable"]
 
-PORT = 18300
-ENDPOINT = f"http://127.0.0.1:{PORT}"
 REGION = "eu-west-1"
 DEMO_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo"}
 ALARM_SUFFIXES = ("5xx-rate", "p95-latency", "unhealthy-hosts")
@@ -89,49 +89,76 @@ def _moto_binary() -> str:
     return found
 
 
-def start_moto(port: int = PORT, timeout: float = 30, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
-    """Start moto_server on 127.0.0.1:``port`` and wait until it answers."""
-    return wait_for_moto(launch_moto(port, env), port, timeout)
+@dataclass
+class Moto:
+    """A moto_server process and the port it serves."""
+
+    proc: subprocess.Popen[bytes]
+    port: int
+    settings: dict[str, str]
+    chosen: bool  # the port was picked here (free): on a clash, another may be picked
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
 
-def launch_moto(port: int = PORT, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
+def start_moto(port: int | None = None, timeout: float = 30, env: Mapping[str, str] | None = None) -> Moto:
+    """Start moto_server on 127.0.0.1:``port`` (default: a free port) and wait until it answers."""
+    return wait_for_moto(launch_moto(port, env), timeout)
+
+
+def launch_moto(port: int | None = None, env: Mapping[str, str] | None = None) -> Moto:
     """Start moto_server without waiting: it boots (about a second) while the local checks run.
 
     ``env`` is moto's own settings, MOTO_ECS_SERVICE_RUNNING by default.
     """
     binary = _moto_binary()
-    with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", port)) == 0:
-            raise RuntimeError(f"port {port} is in use (is another demo running?)")
+    if port is not None:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                raise RuntimeError(f"port {port} is in use (is another demo running?)")
     settings = {"MOTO_ECS_SERVICE_RUNNING": str(TASKS_AT_START)} if env is None else dict(env)
+    chosen = free_port() if port is None else port
+    return Moto(_spawn(binary, chosen, settings), chosen, settings, port is None)
+
+
+def _spawn(binary: str, port: int, settings: Mapping[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen([binary, "-H", "127.0.0.1", "-p", str(port)], env={**os.environ, **settings},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def wait_for_moto(proc: subprocess.Popen[bytes], port: int = PORT, timeout: float = 30) -> subprocess.Popen[bytes]:
+def wait_for_moto(moto: Moto, timeout: float = 30) -> Moto:
+    """Until moto answers; a moto that exited at once on a port picked here (taken meanwhile) starts again on another."""
     deadline = time.monotonic() + timeout
+    attempts = 1
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"moto_server exited with {proc.returncode} (port {port} taken?)")
+        if moto.proc.poll() is not None:
+            if not moto.chosen or attempts >= ATTEMPTS:
+                raise RuntimeError(f"moto_server exited with {moto.proc.returncode} (port {moto.port} taken?)")
+            attempts += 1
+            moto.port = free_port()
+            moto.proc = _spawn(_moto_binary(), moto.port, moto.settings)
+            continue
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/data.json", timeout=1):
-                return proc
+            with urllib.request.urlopen(f"{moto.endpoint}/moto-api/data.json", timeout=1):
+                return moto
         except OSError:
             time.sleep(0.1)
-    stop_moto(proc)
-    raise RuntimeError(f"moto_server did not answer on port {port} within {timeout:g}s")
+    stop_moto(moto)
+    raise RuntimeError(f"moto_server did not answer on port {moto.port} within {timeout:g}s")
 
 
-def stop_moto(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
+def stop_moto(moto: Moto) -> None:
+    moto.proc.terminate()
     try:
-        proc.wait(5)
+        moto.proc.wait(5)
     except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+        moto.proc.kill()
+        moto.proc.wait()
 
 
-def seed_moto(seed: Seed, endpoint: str = ENDPOINT) -> None:
+def seed_moto(seed: Seed, endpoint: str) -> None:
     import boto3
 
     def client(service: str) -> Any:

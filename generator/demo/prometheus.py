@@ -3,7 +3,7 @@
 Used by ``runbooks demo`` and by the tests of the ``prometheus`` check kind,
 so both exercise the same process control::
 
-    server = start_prometheus(workdir, port=18090)   # config, data and log under workdir
+    server = start_prometheus(workdir, targets)       # a free port; config, data and log under workdir
     server.wait_scraped()                             # every target scraped twice: rate() works
     ...
     server.stop()
@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from .stack import DEFAULT_HOST, SERVICES
+from .ports import PortTaken, on_free_port
+from .stack import DEFAULT_HOST, SERVICES, RunningStack
 
-__all__ = ["DEMO_PORT", "INSTALL_HINT", "PrometheusError", "PrometheusMissing", "Prometheus", "find_prometheus",
+__all__ = ["INSTALL_HINT", "PrometheusError", "PrometheusMissing", "Prometheus", "find_prometheus",
            "demo_targets", "write_config", "start_prometheus"]
 
-DEMO_PORT = 18090  # the local mode's prometheus_url in runbooks/_project.yaml
 INSTALL_HINT = "prometheus is not installed (Debian package 'prometheus'); install it with: make system-deps"
 SCRAPES_NEEDED = 2  # rate() and increase() need two samples per series
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # always local: ignore *_proxy
@@ -56,9 +56,9 @@ def find_prometheus() -> str:
     return found
 
 
-def demo_targets(host: str = DEFAULT_HOST) -> dict[str, str]:
+def demo_targets(stack: RunningStack) -> dict[str, str]:
     """Service id → ``host:port`` of each demo stack service's ``/metrics``."""
-    return {sid: f"{host}:{service.port}" for sid, service in SERVICES.items()}
+    return {sid: f"{stack.host}:{stack.ports[sid]}" for sid in SERVICES}
 
 
 def write_config(path: Path, targets: Mapping[str, str]) -> None:
@@ -136,8 +136,8 @@ class Prometheus:
         if self.proc.poll() is None:
             return
         why = _last_line(self.log)
-        if "address already in use" in why:  # worded as the demo stack's own port clash
-            raise PrometheusError(f"port {self.url.rsplit(':', 1)[1]} is in use (is another demo or Prometheus running?)")
+        if "address already in use" in why:
+            raise PortTaken(int(self.url.rsplit(":", 1)[1]))
         raise PrometheusError(f"prometheus exited with {self.proc.returncode}: {why}")
 
 
@@ -148,16 +148,19 @@ def _last_line(log: Path) -> str:
     return (errors or lines or ["no log output"])[-1][:500]
 
 
-def start_prometheus(workdir: Path, port: int, *, host: str = DEFAULT_HOST,
-                     targets: Mapping[str, str] | None = None, timeout: float = 30.0) -> Prometheus:
-    """Start Prometheus on ``host:port`` scraping ``targets`` (default: the demo stack).
+def start_prometheus(workdir: Path, targets: Mapping[str, str], port: int | None = None, *,
+                     host: str = DEFAULT_HOST, timeout: float = 30.0) -> Prometheus:
+    """Start Prometheus on ``host:port`` (default: a free port) scraping ``targets`` (job → ``host:port``).
 
     ``workdir`` holds ``prometheus.yml``, ``prometheus.log`` and ``data/``; the
     TSDB starts empty each time so old samples never mix into a run. Returns
     once ``/-/ready`` answers; call ``wait_scraped`` before querying rates.
     """
     binary = find_prometheus()
-    targets = dict(demo_targets(host) if targets is None else targets)
+    return on_free_port(lambda chosen: _start(binary, workdir, dict(targets), chosen, host, timeout), port, host)
+
+
+def _start(binary: str, workdir: Path, targets: dict[str, str], port: int, host: str, timeout: float) -> Prometheus:
     config, data, log = workdir / "prometheus.yml", workdir / "data", workdir / "prometheus.log"
     shutil.rmtree(data, ignore_errors=True)
     write_config(config, targets)

@@ -9,12 +9,18 @@ endpoint, an alarm), so they do not fail it; a broken pipeline does.
 
 Prometheus starts before the build (it takes about five seconds to schedule
 its first scrape) and moto_server boots while the local checks run.
+
+Everything listens on free ports, so a demo runs beside another demo (another
+clone, a test run) and beside whatever holds the usual ports. Where the local
+services listen is written to ``.demo/vars.yaml``, the local mode's
+``vars_file``: the build and the checks read the real URLs from there while the
+demo runs, and the file goes when the demo stops.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import subprocess
 import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -22,13 +28,16 @@ from typing import Any, Callable, Iterator, Sequence
 
 from ..build import build
 from ..errors import EXIT_FAILED, EXIT_OK, RunbooksError
+from ..fsutil import write_atomic
 from . import aws
-from .prometheus import DEMO_PORT, Prometheus, PrometheusError, find_prometheus, start_prometheus
-from .stack import demo_dir, start_stack, stop_stack
+from .ports import PortTaken
+from .prometheus import Prometheus, PrometheusError, demo_targets, find_prometheus, start_prometheus
+from .stack import RunningStack, StackError, demo_dir, start_stack, stop_stack
 
 __all__ = ["run_demo"]
 
 AWS_KINDS = ("aws_s3", "aws_cloudwatch_alarms", "aws_ecs_service")
+VARS_FILE = "vars.yaml"  # under .demo/: the local mode's vars_file in runbooks/_project.yaml
 # the operator's own AWS settings must not steer the demo run to a real account
 AWS_ENV_DROPPED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN",
                    "AWS_WEB_IDENTITY_TOKEN_FILE")
@@ -51,12 +60,13 @@ def run_demo(root: Path, fail: Sequence[str] = ()) -> int:
     except PrometheusError as exc:
         raise RunbooksError(str(exc)) from None
     with ExitStack() as running:  # stops what started, in reverse order, whatever happens
-        _step("starting the demo stack on 127.0.0.1" + (f" (failing: {', '.join(fail)})" if fail else ""))
+        _step("starting the demo stack on 127.0.0.1 (free ports)" + (f", failing: {', '.join(fail)}" if fail else ""))
         stack = _start_stack(root, fail)
         running.callback(_stop, "the demo stack", lambda: stop_stack(stack))
-        _step(f"starting Prometheus on 127.0.0.1:{DEMO_PORT}, scraping the stack every second")
-        prometheus = _start_prometheus(root)
+        prometheus = _start_prometheus(root, stack)
         running.callback(_stop, "Prometheus", prometheus.stop)
+        _publish_vars(root, stack, prometheus)
+        running.callback(lambda: (demo_dir(root) / VARS_FILE).unlink(missing_ok=True))
         moto = _launch_moto()  # boots while the site builds and the local checks run
         if moto is not None:
             running.callback(_stop, "moto_server", lambda: aws.stop_moto(moto))
@@ -81,18 +91,27 @@ def _summary(root: Path, seconds: float) -> None:
     print("    results: .runbooks/local-run.json, .runbooks/local-junit.xml, .runbooks/aws-run.json")
 
 
-def _start_stack(root: Path, fail: Sequence[str]) -> subprocess.Popen[str]:
+def _start_stack(root: Path, fail: Sequence[str]) -> RunningStack:
     try:
         return start_stack(root, fail)
-    except (RuntimeError, ValueError) as exc:  # port in use, unknown service id
+    except (StackError, ValueError) as exc:  # already running here, unknown service id
         raise RunbooksError(str(exc)) from None
 
 
-def _start_prometheus(root: Path) -> Prometheus:
+def _start_prometheus(root: Path, stack: RunningStack) -> Prometheus:
     try:
-        return start_prometheus(demo_dir(root) / "prometheus", DEMO_PORT)
-    except PrometheusError as exc:  # not installed (says how to install), port in use
+        prometheus = start_prometheus(demo_dir(root) / "prometheus", demo_targets(stack))
+    except (PrometheusError, PortTaken) as exc:  # not installed (says how to install), no port found
         raise RunbooksError(str(exc)) from None
+    _step(f"started Prometheus on {prometheus.url}, scraping the stack every second")
+    return prometheus
+
+
+def _publish_vars(root: Path, stack: RunningStack, prometheus: Prometheus) -> None:
+    """Where the local services listen, as the local mode's variables (JSON is YAML)."""
+    values = {**stack.mode_vars(), "prometheus_url": prometheus.url}
+    write_atomic(demo_dir(root) / VARS_FILE, json.dumps(values, indent=1) + "\n")
+    print(f"    local mode: {', '.join(f'{k}={v}' for k, v in values.items() if k.endswith('_url'))}")
 
 
 def _stop(what: str, stop: Callable[[], object]) -> None:
@@ -119,9 +138,9 @@ def _build_and_check(root: Path, prometheus: Prometheus) -> tuple[int, Any]:
     return code, catalog
 
 
-def _launch_moto() -> subprocess.Popen[bytes] | None:
+def _launch_moto() -> aws.Moto | None:
     """moto_server for the aws view; None (the view is skipped) when it is not installed."""
-    _step(f"starting moto_server on {aws.ENDPOINT}: a local AWS API for the aws view")
+    _step("starting moto_server (a free port): a local AWS API for the aws view")
     try:
         return aws.launch_moto()
     except aws.MotoUnavailable as exc:
@@ -131,7 +150,7 @@ def _launch_moto() -> subprocess.Popen[bytes] | None:
         raise RunbooksError(str(exc)) from None
 
 
-def _run_aws(root: Path, site: Path, catalog: Any, moto: subprocess.Popen[bytes]) -> int:
+def _run_aws(root: Path, site: Path, catalog: Any, moto: aws.Moto) -> int:
     """The aws view against moto_server: only the AWS kinds; the rest target real hosts and stay "not run"."""
     from ..cli import run_checks_main
 
@@ -141,9 +160,9 @@ def _run_aws(root: Path, site: Path, catalog: Any, moto: subprocess.Popen[bytes]
         aws.wait_for_moto(moto)
     except RuntimeError as exc:
         raise RunbooksError(str(exc)) from None
-    aws.seed_moto(aws.plan_seed(catalog))
+    aws.seed_moto(aws.plan_seed(catalog), moto.endpoint)
     _step(f"running the aws checks ({', '.join(AWS_KINDS)}) and stamping the results into site/")
-    with _environment({**aws.DEMO_CREDENTIALS, "AWS_ENDPOINT_URL": aws.ENDPOINT}, drop=AWS_ENV_DROPPED):
+    with _environment({**aws.DEMO_CREDENTIALS, "AWS_ENDPOINT_URL": moto.endpoint}, drop=AWS_ENV_DROPPED):
         code = run_checks_main(["--root", str(root), "--mode", "aws", "--kind", ",".join(AWS_KINDS),
                                 "--site", str(site), "--json", str(root / ".runbooks" / "aws-run.json"), "--quiet"])
     print(f"    aws view: {time.perf_counter() - started:.1f}s")

@@ -42,8 +42,8 @@ import threading
 import time
 import traceback
 import urllib.request
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -56,10 +56,12 @@ __all__ = [
     "FAIL_ENV",
     "SERVICES",
     "TCP_SERVICES",
-    "TLS_PORT",
+    "TLS_LISTENER",
     "TLS_SERVICE",
     "VERSION",
-    "PortInUseError",
+    "AlreadyRunning",
+    "PORTS_FILE",
+    "RunningStack",
     "Service",
     "ServiceState",
     "StackError",
@@ -83,6 +85,8 @@ READY_PREFIX = "demo stack ready:"
 _MODULE = "generator.demo.stack"
 _DEMO_DIRNAME = ".demo"
 _PIDFILE_NAME = "stack.pid"
+_LOCK_NAME = "stack.lock"
+PORTS_FILE = "ports.json"  # the port map: listener name → port, while the stack runs
 _MANAGED_DIRS = ("backups", "data", "logs", "config", "tls")
 
 # Pretend every service has already been running this long (in its initial
@@ -107,7 +111,6 @@ class Service:
 
     id: str
     title: str
-    port: int
     delay: float
     components: tuple[str, ...]
     failing_component: str
@@ -118,9 +121,10 @@ class Service:
         """Response delay in seconds for a request path."""
         return self.slow_delay if path in self.slow_paths else self.delay
 
-    def url(self, host: str = DEFAULT_HOST) -> str:
-        """Base URL of the service."""
-        return f"http://{host}:{self.port}"
+    @property
+    def var(self) -> str:
+        """The local mode variable holding this service's base URL."""
+        return f"{self.id}_url"
 
 
 @dataclass(frozen=True)
@@ -133,12 +137,8 @@ class TcpService:
 
     id: str
     title: str
-    port: int
+    var: str  # the local mode variable holding its port
     reply: bytes | None = None
-
-    def url(self, host: str = DEFAULT_HOST) -> str:
-        """Address of the listener as a ``tcp://`` URL."""
-        return f"tcp://{host}:{self.port}"
 
 
 SERVICES: Mapping[str, Service] = MappingProxyType(
@@ -146,25 +146,25 @@ SERVICES: Mapping[str, Service] = MappingProxyType(
         s.id: s
         for s in (
             Service(
-                "omnichat", "Horizons OmniChat chatbot platform", 18101, 0.005,
+                "omnichat", "Horizons OmniChat chatbot platform", 0.005,
                 ("api", "nlu", "session_store", "channel_gateway"), "nlu",
             ),
             Service(
-                "search", "Search service", 18102, 0.005,
+                "search", "Search service", 0.005,
                 ("api", "index", "query_cache"), "index",
                 # Above the 100 ms SLO on purpose: latency checks show WARNING.
                 slow_paths=frozenset({"/health", "/search"}), slow_delay=0.120,
             ),
             Service(
-                "intentbot", "Intent-classifier chatbot API", 18103, 0.005,
+                "intentbot", "Intent-classifier chatbot API", 0.005,
                 ("api", "model", "session_store"), "model",
             ),
             Service(
-                "openframe", "OpenFrame event platform", 18104, 0.005,
+                "openframe", "OpenFrame event platform", 0.005,
                 ("api", "event_bus", "stream_processor"), "event_bus",
             ),
             Service(
-                "platform", "Web platform API gateway", 18105, 0.005,
+                "platform", "Web platform API gateway", 0.005,
                 ("api", "postgres", "redis"), "postgres",
             ),
         )
@@ -175,8 +175,8 @@ TCP_SERVICES: Mapping[str, TcpService] = MappingProxyType(
     {
         t.id: t
         for t in (
-            TcpService("postgres", "PostgreSQL stand-in", 18201),
-            TcpService("redis", "Redis stand-in", 18202, reply=b"+PONG\r\n"),
+            TcpService("postgres", "PostgreSQL stand-in", "db_port"),
+            TcpService("redis", "Redis stand-in", "cache_port", reply=b"+PONG\r\n"),
         )
     }
 )
@@ -184,8 +184,9 @@ TCP_SERVICES: Mapping[str, TcpService] = MappingProxyType(
 
 # The platform gateway is also served over HTTPS, so a tls check sees a real
 # certificate: issued by a demo CA for 127.0.0.1 and localhost, ~60 days left.
-TLS_PORT = 18443
 TLS_SERVICE = "platform"
+TLS_LISTENER = "platform-tls"  # its name in the port map
+TLS_VAR = "platform_tls_port"
 _TLS_DAYS = 60
 _TLS_HOSTS = (DEFAULT_HOST, "localhost")
 
@@ -194,15 +195,14 @@ class StackError(Exception):
     """The demo stack cannot start; the message is meant for the operator."""
 
 
-class PortInUseError(StackError):
-    """A port of the demo stack is already bound by another process."""
+class AlreadyRunning(StackError):
+    """Another demo stack serves this project (it holds ``.demo/stack.lock``)."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, root: Path, pid: str) -> None:
         super().__init__(
-            f"port {port} is in use (is the demo stack already running? "
-            f"see {_DEMO_DIRNAME}/{_PIDFILE_NAME})"
+            f"a demo stack is already running for {root} (pid {pid or 'unknown'}, "
+            f"see {_DEMO_DIRNAME}/{_PIDFILE_NAME}); stop it first"
         )
-        self.port = port
 
 
 def parse_fail_ids(values: Iterable[str]) -> tuple[str, ...]:
@@ -619,18 +619,20 @@ class _Stack:
         }
         self._servers: list[asyncio.AbstractServer] = []
         self._connections: set[asyncio.StreamWriter] = set()
+        self.ports: dict[str, int] = {}
         # Bound before the certificate exists (ports first, files second); it is
         # loaded into this same context before the ready line.
         self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 
     async def bind(self) -> None:
-        """Bind every port, or none: a failure closes what was already bound."""
+        """Bind every listener to a free port (the kernel picks: port 0), or none:
+        a failure closes what was already bound. ``self.ports`` is the port map."""
         try:
-            for sid, service in SERVICES.items():
-                await self._listen(service.port, functools.partial(self._http, self.apps[sid]))
+            for sid in SERVICES:
+                await self._listen(sid, functools.partial(self._http, self.apps[sid]))
             for tcp in TCP_SERVICES.values():
-                await self._listen(tcp.port, functools.partial(self._tcp, tcp))
-            await self._listen(TLS_PORT, functools.partial(self._http, self.apps[TLS_SERVICE]), tls=self.tls)
+                await self._listen(tcp.id, functools.partial(self._tcp, tcp))
+            await self._listen(TLS_LISTENER, functools.partial(self._http, self.apps[TLS_SERVICE]), tls=self.tls)
         except BaseException:
             await self.close()
             raise
@@ -639,22 +641,18 @@ class _Stack:
         """Serve the certificate that ``prepare`` wrote."""
         self.tls.load_cert_chain(directory / "server.pem", directory / "server.key")
 
-    async def _listen(self, port: int, handler: Callable[..., object], tls: ssl.SSLContext | None = None) -> None:
+    async def _listen(self, name: str, handler: Callable[..., object], tls: ssl.SSLContext | None = None) -> None:
         try:
-            server = await asyncio.start_server(handler, self.host, port, ssl=tls)  # type: ignore[arg-type]
+            server = await asyncio.start_server(handler, self.host, 0, ssl=tls)  # type: ignore[arg-type]
         except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise PortInUseError(port) from None
             reason = exc.strerror or str(exc)
-            raise StackError(f"cannot listen on {self.host}:{port}: {reason}") from None
+            raise StackError(f"cannot listen on {self.host}: {reason}") from None
         self._servers.append(server)
+        self.ports[name] = int(server.sockets[0].getsockname()[1])
 
     def ready_line(self) -> str:
-        """The single line announcing that every listener is bound."""
-        urls = [f"{sid}={s.url(self.host)}" for sid, s in SERVICES.items()]
-        urls += [f"{tid}={t.url(self.host)}" for tid, t in TCP_SERVICES.items()]
-        urls.append(f"{TLS_SERVICE}-tls=https://{self.host}:{TLS_PORT}")
-        return f"{READY_PREFIX} {' '.join(urls)}"
+        """The single line announcing that every listener is bound: the port map as JSON."""
+        return f"{READY_PREFIX} {json.dumps(self.ports)}"
 
     async def close(self) -> None:
         """Stop accepting, drop open (keep-alive) connections, wait briefly."""
@@ -735,31 +733,61 @@ async def serve(
 ) -> None:
     """Run the stack until SIGTERM/SIGINT (or ``stop`` is set).
 
-    Ports are bound before the ``.demo`` files are touched, so a second
-    instance fails with PortInUseError without disturbing the running one.
+    One stack per project: ``.demo/stack.lock`` is held while it runs, so a
+    second instance for the same root fails with AlreadyRunning without
+    touching the running one's files. Stacks of other projects (another clone,
+    a test) run side by side: every listener has a port of its own, published
+    in ``.demo/ports.json`` and in the ready line.
     """
     failed = parse_fail_ids(fail)
     stop = stop or asyncio.Event()
-    signals = _install_signal_handlers(stop)
-    stack = _Stack(host, failed)
-    try:
-        await stack.bind()
-        prepare(root, failed=failed)
-        stack.load_tls(demo_dir(root) / "tls")
-        pidfile = demo_dir(root) / _PIDFILE_NAME
-        pidfile.write_text(f"{os.getpid()}\n")
+    with _exclusive(root):
+        signals = _install_signal_handlers(stop)
+        stack = _Stack(host, failed)
+        base = demo_dir(root)
         try:
-            if on_ready is not None:
-                on_ready(stack.ready_line())
-            await stop.wait()
+            await stack.bind()
+            prepare(root, failed=failed, ports=stack.ports)
+            stack.load_tls(base / "tls")
+            _write_atomic(base / PORTS_FILE, json.dumps(stack.ports, indent=1) + "\n")
+            (base / _PIDFILE_NAME).write_text(f"{os.getpid()}\n")
+            try:
+                if on_ready is not None:
+                    on_ready(stack.ready_line())
+                await stop.wait()
+            finally:
+                for name in (_PIDFILE_NAME, PORTS_FILE):
+                    with suppress(FileNotFoundError):
+                        (base / name).unlink()
         finally:
-            with suppress(FileNotFoundError):
-                pidfile.unlink()
-    finally:
-        await stack.close()
-        loop = asyncio.get_running_loop()
-        for sig in signals:
-            loop.remove_signal_handler(sig)
+            await stack.close()
+            loop = asyncio.get_running_loop()
+            for sig in signals:
+                loop.remove_signal_handler(sig)
+
+
+@contextmanager
+def _exclusive(root: Path) -> Iterator[None]:
+    """Hold ``.demo/stack.lock`` (an advisory lock the kernel drops when the process dies)."""
+    import fcntl
+
+    base = demo_dir(root)
+    base.mkdir(parents=True, exist_ok=True)
+    with open(base / _LOCK_NAME, "a+") as lock:
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid = ""
+            with suppress(OSError):
+                pid = (base / _PIDFILE_NAME).read_text().strip()
+            raise AlreadyRunning(Path(root).resolve(), pid) from None
+        yield
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 # --------------------------------------------------------------------------
@@ -808,14 +836,15 @@ _CONFIG_EXTRA: dict[str, str] = {
     "intentbot": "models: [svm, bert]\nsession_ttl_minutes: 20\n",
     "openframe": "target_events_per_second: 100000\npartitions: 32\n",
     "platform": (
-        "database: postgres://127.0.0.1:18201/platform\n"
-        "cache: redis://127.0.0.1:18202/0\n"
+        "database: postgres://127.0.0.1:{postgres}/platform\n"
+        "cache: redis://127.0.0.1:{redis}/0\n"
         "deployment:\n  strategy: blue-green\n  color: blue\n  canary_percent: 0\n"
     ),
 }
 
 
-def prepare(root: Path, *, failed: Iterable[str] = (), now: float | None = None) -> None:
+def prepare(root: Path, *, failed: Iterable[str] = (), now: float | None = None,
+            ports: Mapping[str, int] | None = None) -> None:
     """(Re)create the demo files under ``<root>/.demo/``.
 
     Backups get fixed ages (newest 2 h, intentbot sessions deliberately 74 h),
@@ -831,7 +860,7 @@ def prepare(root: Path, *, failed: Iterable[str] = (), now: float | None = None)
         _write_backups(base / "backups" / sid, sid, now)
         _write_files(base / "data" / sid, _DATA_FILES[sid])
         _write_log(base / "logs" / sid / "app.log", sid, sid in failed_ids, now)
-        _write_files(base / "config", {f"{sid}.yaml": _config_text(service)})
+        _write_files(base / "config", {f"{sid}.yaml": _config_text(service, ports or {})})
     _write_tls(base / "tls", now)
 
 
@@ -899,17 +928,19 @@ def _write_log(path: Path, service_id: str, failed: bool, now: float) -> None:
     path.write_text("".join(lines))
 
 
-def _config_text(service: Service) -> str:
+def _config_text(service: Service, ports: Mapping[str, int]) -> str:
+    """What a service's config file says; the ports are the ones bound (0 before)."""
+    where = {name: ports.get(name, 0) for name in (*SERVICES, *TCP_SERVICES)}
     return (
         f"# Demo configuration for {service.title} (written by the demo stack)\n"
         f"service: {service.id}\n"
         f"version: {VERSION}\n"
-        f"listen: {DEFAULT_HOST}:{service.port}\n"
+        f"listen: {DEFAULT_HOST}:{where[service.id]}\n"
         f"health_path: /health\n"
         f"metrics_path: /metrics\n"
         f"backup_dir: {_DEMO_DIRNAME}/backups/{service.id}\n"
         f"log_file: {_DEMO_DIRNAME}/logs/{service.id}/app.log\n"
-        + _CONFIG_EXTRA[service.id]
+        + _CONFIG_EXTRA[service.id].format(**where)
     )
 
 
@@ -917,16 +948,37 @@ def _config_text(service: Service) -> str:
 # Process control (used by the orchestrator and the tests)
 
 
+@dataclass
+class RunningStack:
+    """A demo stack process and its port map (listener name → port)."""
+
+    proc: subprocess.Popen[str]
+    ports: dict[str, int]
+    host: str = DEFAULT_HOST
+
+    def url(self, name: str) -> str:
+        """Base URL of a listener: ``http://`` for services, ``https://`` for the TLS one, ``tcp://`` else."""
+        scheme = "https" if name == TLS_LISTENER else "http" if name in SERVICES else "tcp"
+        return f"{scheme}://{self.host}:{self.ports[name]}"
+
+    def mode_vars(self) -> dict[str, str | int]:
+        """The local mode's variables that say where the stack listens (``search_url``, ``db_port``…)."""
+        out: dict[str, str | int] = {service.var: self.url(sid) for sid, service in SERVICES.items()}
+        out.update({tcp.var: self.ports[tid] for tid, tcp in TCP_SERVICES.items()})
+        out[TLS_VAR] = self.ports[TLS_LISTENER]
+        return out
+
+
 def start_stack(
     root: Path,
     fail: Iterable[str] = (),
-    timeout: float = 10,
+    timeout: float = 30,
     *,
     host: str = DEFAULT_HOST,
-) -> subprocess.Popen[str]:
-    """Launch ``serve`` in its own session and wait for its ready line.
+) -> RunningStack:
+    """Launch ``serve`` in its own session and wait for its ready line (the port map).
 
-    Raises RuntimeError with the child's stderr if it exits or times out.
+    Raises StackError with the child's stderr if it exits or times out.
     """
     failed = parse_fail_ids(fail)
     cmd = [sys.executable, "-m", _MODULE, "serve", "--root", str(root), "--host", host]
@@ -938,14 +990,15 @@ def start_stack(
             cmd, stdout=subprocess.PIPE, stderr=stderr, text=True,
             env=_child_env(), start_new_session=True,
         )
-        if _wait_ready(proc, timeout):
-            return proc
+        ports = _wait_ready(proc, timeout)
+        if ports is not None:
+            return RunningStack(proc, ports, host)
         timed_out = proc.poll() is None
-        stop_stack(proc)
+        _stop(proc)
         stderr.seek(0)
         detail = stderr.read().decode(errors="replace").strip()
     reason = f"timed out after {timeout:g}s" if timed_out else f"exited with {proc.returncode}"
-    raise RuntimeError(f"demo stack did not start ({reason}): {detail or 'no stderr output'}")
+    raise StackError(f"demo stack did not start ({reason}): {detail or 'no stderr output'}")
 
 
 def _child_env() -> dict[str, str]:
@@ -957,26 +1010,30 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _wait_ready(proc: subprocess.Popen[str], timeout: float) -> bool:
-    lines: queue.Queue[bool] = queue.Queue()
+def _wait_ready(proc: subprocess.Popen[str], timeout: float) -> dict[str, int] | None:
+    lines: queue.Queue[dict[str, int] | None] = queue.Queue()
 
     def pump() -> None:
         assert proc.stdout is not None
         for line in proc.stdout:
             if line.startswith(READY_PREFIX):
-                lines.put(True)
+                lines.put({str(k): int(v) for k, v in json.loads(line[len(READY_PREFIX):]).items()})
                 return
-        lines.put(False)
+        lines.put(None)
 
     threading.Thread(target=pump, name="demo-stack-ready", daemon=True).start()
     try:
         return lines.get(timeout=timeout)
     except queue.Empty:
-        return False
+        return None
 
 
-def stop_stack(proc: subprocess.Popen[str]) -> int | None:
+def stop_stack(stack: RunningStack) -> int | None:
     """SIGTERM the stack, wait up to 5 s, then kill. Returns the exit code."""
+    return _stop(stack.proc)
+
+
+def _stop(proc: subprocess.Popen[str]) -> int | None:
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -989,13 +1046,12 @@ def stop_stack(proc: subprocess.Popen[str]) -> int | None:
     return proc.returncode
 
 
-def set_failed(service_id: str, failed: bool, host: str = DEFAULT_HOST,
-               timeout: float = 5.0) -> None:
+def set_failed(stack: RunningStack, service_id: str, failed: bool, timeout: float = 5.0) -> None:
     """Flip a running service into (or out of) failure via its ``/_demo`` toggle."""
     if service_id not in SERVICES:
         raise ValueError(f"unknown service id {service_id!r}")
     action = "fail" if failed else "recover"
-    url = f"{SERVICES[service_id].url(host)}/_demo/{action}"
+    url = f"{stack.url(service_id)}/_demo/{action}"
     # Bypass any *_proxy environment: the stack is always local.
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     request = urllib.request.Request(url, data=b"", method="POST")

@@ -37,18 +37,18 @@ class Moto:
     """One moto_server process on a free port of 127.0.0.1 (started as the demo starts its own)."""
 
     def __init__(self, **env: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         try:
-            self.proc = start_moto(self.port, env=env)
+            self.server = start_moto(env=env)
         except MotoUnavailable as exc:
             pytest.fail(f"{exc}; `make .venv/.installed` installs both")
+        self.port = self.server.port
+        self.url = self.server.endpoint
 
     def client(self, service: str) -> object:
         return boto3.client(service, endpoint_url=self.url, region_name=REGION, **_keys())
 
     def stop(self) -> None:
-        stop_moto(self.proc)
+        stop_moto(self.server)
 
 
 def _keys() -> dict[str, str]:

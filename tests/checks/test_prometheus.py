@@ -1,45 +1,30 @@
 """The ``prometheus`` check kind, against a real Prometheus scraping the demo stack.
 
-Nothing is mocked: the fixture starts the demo stack (fixed ports
-18101-18105) and the Debian ``prometheus`` binary on a free port, scraping the
-stack every second, and waits until every service has been scraped twice so
+Nothing is mocked: the fixture starts the demo stack and the Debian
+``prometheus`` binary, both on free ports, Prometheus scraping the stack every second, and waits until every service has been scraped twice so
 ``rate()`` has data. The stack's metrics are deterministic: p95 is 80 ms
 (search: 120 ms, above its SLO on purpose), the error ratio 0.05 %, and a
 failed service answers 10 % errors with a p95 of 800 ms.
 
-The fixture is module-scoped, which is once per session: only this module
-needs it, and holding the fixed ports longer would collide with the modules
-that start their own stack (tests/demo, the browser test).
+The fixture is module-scoped, which is once per session: only this module needs it.
 """
 
 from __future__ import annotations
 
-import subprocess
 import time
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from generator.demo.prometheus import INSTALL_HINT, Prometheus, PrometheusMissing, find_prometheus, start_prometheus
-from generator.demo.stack import set_failed, start_stack, stop_stack
+from generator.demo.prometheus import (INSTALL_HINT, Prometheus, PrometheusMissing, demo_targets, find_prometheus,
+                                      start_prometheus)
+from generator.demo.stack import RunningStack, set_failed, start_stack, stop_stack
 from generator.results import State
-from tests.conftest import closed_port, free_port
+from tests.conftest import closed_port
 from tests.helpers import run_one
 
 P95 = 'histogram_quantile(0.95, sum by (service, le) (rate(http_request_duration_seconds_bucket{{service=~"{}"}}[1m])))'
-STACK_WAIT_S = 180  # other worktrees may hold the fixed demo ports for a while
-
-
-def _start_stack_when_free(root: Path) -> subprocess.Popen[str]:
-    deadline = time.monotonic() + STACK_WAIT_S
-    while True:
-        try:
-            return start_stack(root)
-        except RuntimeError as exc:
-            if "in use" not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(5)
 
 
 @pytest.fixture(scope="module")
@@ -49,11 +34,12 @@ def prom(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prometheus]:
     except PrometheusMissing:
         pytest.fail(INSTALL_HINT, pytrace=False)  # never a skip: CI must have it
     root = tmp_path_factory.mktemp("prom-demo")
-    stack = _start_stack_when_free(root)
+    stack = start_stack(root)
     server = None
     try:
-        server = start_prometheus(root / "prometheus", free_port())
+        server = start_prometheus(root / "prometheus", demo_targets(stack))
         server.wait_scraped()
+        server.stack = stack  # type: ignore[attr-defined]  # the failing-service test flips a service
         yield server
     finally:
         if server is not None:
@@ -105,7 +91,8 @@ def test_ok_below_uptime(project, prom):
                 value={"warn": 0.999, "crit": 0.99, "when": "below"})
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
-    assert result.observed.startswith('{instance="127.0.0.1:18105", job="platform", service="platform"} 1')
+    platform = prom.targets["platform"]
+    assert result.observed.startswith(f'{{instance="{platform}", job="platform", service="platform"}} 1')
     assert result.perfdata == ["worst=1;0.999:;0.99:"]
 
 
@@ -150,7 +137,7 @@ def test_all_offending_series_are_counted_and_the_list_is_bounded(project, prom)
     assert lines[2] == "actual: 30 of 30 series out of bounds"
     assert len([line for line in lines if line.startswith("  http_request_duration_seconds_bucket{")]) == 6
     assert lines[-1] == "  … and 24 more"
-    assert lines[3].startswith('  http_request_duration_seconds_bucket{instance="127.0.0.1:1810')  # names the worst
+    assert lines[3].startswith('  http_request_duration_seconds_bucket{instance="127.0.0.1:')  # names the worst
     assert 'le="+Inf"' in lines[3]
 
 
@@ -234,7 +221,7 @@ def test_a_failed_service_raises_the_error_rate(project, prom):
     before = run_one(project.root, key)
     assert before.state is State.OK, before.summary
     assert before.metrics["worst_value"] == pytest.approx(0.0005, abs=0.0001)
-    set_failed("intentbot", True)
+    set_failed(prom.stack, "intentbot", True)
     try:
         # The ratio climbs over the 2 s rate window (through WARNING); wait
         # until the window holds only failed traffic, not just the first crossing.
@@ -243,7 +230,7 @@ def test_a_failed_service_raises_the_error_rate(project, prom):
             time.sleep(0.5)
             result = run_one(project.root, key)
     finally:
-        set_failed("intentbot", False)
+        set_failed(prom.stack, "intentbot", False)
     assert result.metrics["worst_value"] > 0.01, result.summary  # 10 % once the whole window is failed
     assert result.state is State.CRITICAL, result.summary
     assert result.summary.startswith('{service="intentbot"} 0.')

@@ -21,15 +21,14 @@ AWS_KINDS = {"aws_s3", "aws_cloudwatch_alarms", "aws_ecs_service"}
 
 @pytest.fixture(scope="module")
 def seeded() -> Iterator[str]:
-    """A seeded moto_server on a free port (the demo's own 18300 may be in use by a demo)."""
-    port = free_port()
-    proc = aws.start_moto(port)
+    """A seeded moto_server on a free port, as the demo starts it."""
+    moto = aws.start_moto()
     try:
-        aws.seed_moto(aws.plan_seed(load_catalog(REPO)), f"http://127.0.0.1:{port}")
-        yield f"http://127.0.0.1:{port}"
+        aws.seed_moto(aws.plan_seed(load_catalog(REPO)), moto.endpoint)
+        yield moto.endpoint
     finally:
-        aws.stop_moto(proc)
-    assert proc.poll() is not None
+        aws.stop_moto(moto)
+    assert moto.proc.poll() is not None
 
 
 def test_seed_plan_follows_the_aws_runbooks():
@@ -76,7 +75,7 @@ def test_missing_moto_server_says_what_to_install(monkeypatch, tmp_path):
     monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))  # no moto_server beside it
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(aws.MotoUnavailable) as info:
-        aws.start_moto(free_port())
+        aws.start_moto()
     assert str(info.value) == ("moto_server not found: install runbooks[aws] and moto[server] "
                                "(pip install 'runbooks[aws]' 'moto[server]')")
     assert Path(sys.executable).parent == tmp_path

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from generator.demo.prometheus import INSTALL_HINT, PrometheusError, find_prometheus, start_prometheus
+from generator.demo import ports
+from generator.demo.ports import PortTaken
 from tests.conftest import free_port
 
 RUNBOOKS = str(Path(sys.executable).parent / "runbooks")
@@ -52,13 +54,31 @@ def test_a_taken_port_is_named(tmp_path: Path) -> None:
         taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Prometheus (Go) binds
         taken.bind(("127.0.0.1", port))
         taken.listen()
-        with pytest.raises(PrometheusError) as info:
-            start_prometheus(tmp_path, port, targets={})
-    assert str(info.value) == f"port {port} is in use (is another demo or Prometheus running?)"
+        with pytest.raises(PortTaken) as info:
+            start_prometheus(tmp_path, {}, port)
+    assert str(info.value) == f"port {port} is in use by another process"
+
+
+def test_without_a_port_it_finds_a_free_one_even_when_the_first_pick_is_taken(tmp_path: Path, monkeypatch) -> None:
+    with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        picks = [busy]  # the first "free" port is taken meanwhile, as by a racing process
+        real = ports.free_port
+        monkeypatch.setattr(ports, "free_port", lambda host="127.0.0.1": picks.pop() if picks else real(host))
+        server = start_prometheus(tmp_path, {})
+    try:
+        assert not picks, "the taken port was tried first"
+        assert not server.url.endswith(f":{busy}")
+        assert server.query("vector(1)")["result"][0]["value"][1] == "1"
+    finally:
+        assert server.stop() == 0
 
 
 def test_starts_ready_answers_queries_and_stops_cleanly(tmp_path: Path) -> None:
-    server = start_prometheus(tmp_path, free_port(), targets={})
+    server = start_prometheus(tmp_path, {})
     try:
         assert server.query("vector(1)")["result"][0]["value"][1] == "1"
         config = json.loads((tmp_path / "prometheus.yml").read_text())

@@ -1,4 +1,4 @@
-"""Tests for the bundled demo stack, run against the real ports."""
+"""Tests for the bundled demo stack, run against its real listeners (on free ports)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 
 from generator.demo.stack import (
+    PORTS_FILE,
     SERVICES,
     TCP_SERVICES,
-    TLS_PORT,
+    TLS_LISTENER,
+    RunningStack,
     parse_fail_ids,
     set_failed,
     start_stack,
@@ -35,17 +37,24 @@ SAMPLE = re.compile(
 
 
 @pytest.fixture(scope="module")
-def root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A running stack (platform failed from the start) and its root dir."""
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """A running stack (platform failed from the start)."""
     path = tmp_path_factory.mktemp("demo")
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("DEMO_FAIL", raising=False)
-        proc = start_stack(path, fail=["platform"])
+        running = start_stack(path, fail=["platform"])
+    running.root = path  # type: ignore[attr-defined]
     try:
-        yield path
+        yield running
     finally:
-        assert stop_stack(proc) == 0
+        assert stop_stack(running) == 0
         assert not (path / ".demo" / "stack.pid").exists()
+        assert not (path / ".demo" / PORTS_FILE).exists()
+
+
+@pytest.fixture(scope="module")
+def root(stack: RunningStack) -> Path:
+    return stack.root  # type: ignore[attr-defined, no-any-return]
 
 
 def get(port: int, path: str) -> tuple[int, str, bytes]:
@@ -102,26 +111,26 @@ def error_ratio(samples: dict[str, float]) -> float:
 
 
 @pytest.mark.parametrize("sid", [s for s in SERVICES if s != "platform"])
-def test_health_ok(root: Path, sid: str) -> None:
-    status, body = get_json(SERVICES[sid].port, "/health")
+def test_health_ok(stack: RunningStack, sid: str) -> None:
+    status, body = get_json(stack.ports[sid], "/health")
     assert status == 200
     assert body["status"] == "ok" and body["service"] == sid and body["version"] == "1.4.2"
     assert body["checks"] and set(body["checks"].values()) == {"up"}
 
 
-def test_fail_at_start_and_status(root: Path) -> None:
-    status, body = get_json(SERVICES["platform"].port, "/health")
+def test_fail_at_start_and_status(stack: RunningStack, root: Path) -> None:
+    status, body = get_json(stack.ports["platform"], "/health")
     assert status == 503 and body["status"] == "down"
     assert body["checks"]["postgres"] == "down"
-    status, body = get_json(SERVICES["platform"].port, "/status")
+    status, body = get_json(stack.ports["platform"], "/status")
     assert status == 200 and body["status"] == "degraded"
-    status, body = get_json(SERVICES["omnichat"].port, "/status")
+    status, body = get_json(stack.ports["omnichat"], "/status")
     assert status == 200 and body["status"] == "operational"
     assert body["deployment"] == {"color": "blue", "canary_percent": 0}
     assert body["uptime_seconds"] > 0 and body["components"]
 
 
-def test_metrics_parse_and_shape(root: Path) -> None:
+def test_metrics_parse_and_shape(stack: RunningStack, root: Path) -> None:
     specific = {
         "omnichat": ["omnichat_active_sessions"],
         "search": ["search_index_documents"],
@@ -131,47 +140,47 @@ def test_metrics_parse_and_shape(root: Path) -> None:
                      'platform_deployment_color{color="blue"}'],
     }
     for sid, service in SERVICES.items():
-        samples = metrics(service.port)
+        samples = metrics(stack.ports[sid])
         assert "up" not in samples  # Prometheus writes ``up`` itself for each scrape
         assert samples["process_uptime_seconds"] > 0
         for name in specific[sid]:
             assert name in samples, (sid, name)
-    assert metrics(SERVICES["intentbot"].port)["intentbot_model_accuracy"] == 0.93
-    assert metrics(SERVICES["platform"].port)['platform_deployment_color{color="blue"}'] == 1
+    assert metrics(stack.ports["intentbot"])["intentbot_model_accuracy"] == 0.93
+    assert metrics(stack.ports["platform"])['platform_deployment_color{color="blue"}'] == 1
 
 
-def test_metrics_quantiles_and_error_ratios(root: Path) -> None:
-    omnichat = metrics(SERVICES["omnichat"].port)
+def test_metrics_quantiles_and_error_ratios(stack: RunningStack, root: Path) -> None:
+    omnichat = metrics(stack.ports["omnichat"])
     assert p95(omnichat) == pytest.approx(0.08, abs=0.005)
     assert error_ratio(omnichat) == pytest.approx(0.0005, abs=0.0002)
-    assert p95(metrics(SERVICES["search"].port)) == pytest.approx(0.12, abs=0.005)  # above its 100 ms SLO
-    platform = metrics(SERVICES["platform"].port)
+    assert p95(metrics(stack.ports["search"])) == pytest.approx(0.12, abs=0.005)  # above its 100 ms SLO
+    platform = metrics(stack.ports["platform"])
     assert p95(platform) == pytest.approx(0.8, abs=0.02)
     assert error_ratio(platform) == pytest.approx(0.10, abs=0.005)
 
 
-def test_counters_grow(root: Path) -> None:
-    before = metrics(SERVICES["openframe"].port)
+def test_counters_grow(stack: RunningStack, root: Path) -> None:
+    before = metrics(stack.ports["openframe"])
     time.sleep(0.2)
-    after = metrics(SERVICES["openframe"].port)
+    after = metrics(stack.ports["openframe"])
     for series in ('http_requests_total{code="200"}', "openframe_events_processed_total"):
         assert after[series] > before[series]
 
 
-def test_search_is_slow(root: Path) -> None:
-    port = SERVICES["search"].port
+def test_search_is_slow(stack: RunningStack, root: Path) -> None:
+    search_port = stack.ports["search"]
     start = time.perf_counter()
-    status, _ = get_json(port, "/health")
+    status, _ = get_json(search_port, "/health")
     assert status == 200 and time.perf_counter() - start >= 0.100
-    status, body = get_json(port, "/search?q=index")
+    status, body = get_json(search_port, "/search?q=index")
     assert status == 200 and body["total"] >= 1
     start = time.perf_counter()
-    get_json(SERVICES["omnichat"].port, "/health")
+    get_json(stack.ports["omnichat"], "/health")
     assert time.perf_counter() - start < 0.100
 
 
-def test_keep_alive_and_not_found(root: Path) -> None:
-    conn = http.client.HTTPConnection(HOST, SERVICES["intentbot"].port, timeout=5)
+def test_keep_alive_and_not_found(stack: RunningStack, root: Path) -> None:
+    conn = http.client.HTTPConnection(HOST, stack.ports["intentbot"], timeout=5)
     try:
         for path, expected in (("/health", 200), ("/nope", 404), ("/status", 200)):
             conn.request("GET", path)
@@ -184,16 +193,16 @@ def test_keep_alive_and_not_found(root: Path) -> None:
         conn.close()
 
 
-def test_failure_toggle(root: Path) -> None:
-    port = SERVICES["omnichat"].port
+def test_failure_toggle(stack: RunningStack, root: Path) -> None:
+    omnichat_port = stack.ports["omnichat"]
     try:
-        set_failed("omnichat", True)
-        status, body = get_json(port, "/health")
+        set_failed(stack, "omnichat", True)
+        status, body = get_json(omnichat_port, "/health")
         assert status == 503 and body["status"] == "down"
         assert body["checks"]["nlu"] == "down"
     finally:
-        set_failed("omnichat", False)
-    status, body = get_json(port, "/health")
+        set_failed(stack, "omnichat", False)
+    status, body = get_json(omnichat_port, "/health")
     assert status == 200 and body["status"] == "ok"
 
 
@@ -219,7 +228,7 @@ def test_backup_ages(root: Path) -> None:
                         next((backups / "omnichat").iterdir()).name)
 
 
-def test_other_files(root: Path) -> None:
+def test_other_files(stack: RunningStack, root: Path) -> None:
     demo = root / ".demo"
     assert (demo / "stack.pid").read_text().strip().isdigit()
     for sid in SERVICES:
@@ -230,19 +239,19 @@ def test_other_files(root: Path) -> None:
         assert ("ERROR" in log) == (sid == "platform")
 
 
-def test_tcp_listeners(root: Path) -> None:
-    with socket.create_connection((HOST, TCP_SERVICES["redis"].port), timeout=5) as sock:
+def test_tcp_listeners(stack: RunningStack, root: Path) -> None:
+    with socket.create_connection((HOST, stack.ports["redis"]), timeout=5) as sock:
         sock.sendall(b"PING\r\n")
         assert sock.recv(64) == b"+PONG\r\n"
-    with socket.create_connection((HOST, TCP_SERVICES["postgres"].port), timeout=5):
+    with socket.create_connection((HOST, stack.ports["postgres"]), timeout=5):
         pass
 
 
-def test_tls_listener_serves_the_platform_with_a_60_day_demo_ca_certificate(root: Path) -> None:
+def test_tls_listener_serves_the_platform_with_a_60_day_demo_ca_certificate(stack: RunningStack, root: Path) -> None:
     tls = root / ".demo" / "tls"
     assert sorted(p.name for p in tls.iterdir()) == ["ca.pem", "server.key", "server.pem"]  # no CA key
     context = ssl.create_default_context(cafile=str(tls / "ca.pem"))
-    conn = http.client.HTTPSConnection("localhost", TLS_PORT, context=context, timeout=5)
+    conn = http.client.HTTPSConnection("localhost", stack.ports[TLS_LISTENER], context=context, timeout=5)
     try:
         conn.request("GET", "/health")
         response = conn.getresponse()
@@ -254,24 +263,45 @@ def test_tls_listener_serves_the_platform_with_a_60_day_demo_ca_certificate(root
     assert ("IP Address", "127.0.0.1") in cert["subjectAltName"] and ("DNS", "localhost") in cert["subjectAltName"]
     days_left = (ssl.cert_time_to_seconds(cert["notAfter"]) - time.time()) / 86400
     assert 59 < days_left <= 60
-    with socket.create_connection((HOST, TLS_PORT), timeout=5) as sock:
+    with socket.create_connection((HOST, stack.ports[TLS_LISTENER]), timeout=5) as sock:
         with pytest.raises(ssl.SSLCertVerificationError, match="unable to get local issuer certificate"):
             ssl.create_default_context().wrap_socket(sock, server_hostname=HOST)
 
 
-def test_second_instance_refuses(root: Path, tmp_path: Path) -> None:
+def test_second_instance_for_the_same_project_refuses(stack: RunningStack, root: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    before = {p.name: p.stat().st_mtime_ns for p in (root / ".demo").iterdir()}
     result = subprocess.run(
-        [sys.executable, "-m", "generator.demo.stack", "serve", "--root", str(tmp_path)],
-        capture_output=True, text=True, timeout=10, env=env,
+        [sys.executable, "-m", "generator.demo.stack", "serve", "--root", str(root)],
+        capture_output=True, text=True, timeout=60, env=env,
     )
     assert result.returncode == 1
-    assert re.fullmatch(
-        r"demo stack: port \d+ is in use \(is the demo stack already running\? "
-        r"see \.demo/stack\.pid\)\n", result.stderr)
-    assert "Traceback" not in result.stderr
-    assert not (tmp_path / ".demo").exists()
-    assert get(SERVICES["omnichat"].port, "/health")[0] == 200
+    pid = stack.proc.pid
+    assert result.stderr == (f"demo stack: a demo stack is already running for {root.resolve()} (pid {pid}, "
+                             f"see .demo/stack.pid); stop it first\n")
+    assert {p.name: p.stat().st_mtime_ns for p in (root / ".demo").iterdir()} == before  # nothing touched
+    assert get(stack.ports["omnichat"], "/health")[0] == 200
+
+
+def test_listens_on_free_ports_and_publishes_them(stack: RunningStack, root: Path) -> None:
+    names = {*SERVICES, *TCP_SERVICES, TLS_LISTENER}
+    assert set(stack.ports) == names and len(set(stack.ports.values())) == len(names)
+    assert json.loads((root / ".demo" / PORTS_FILE).read_text()) == stack.ports
+    config = (root / ".demo" / "config" / "platform.yaml").read_text()
+    assert f"listen: 127.0.0.1:{stack.ports['platform']}\n" in config
+    assert f"database: postgres://127.0.0.1:{stack.ports['postgres']}/platform\n" in config
+    assert stack.mode_vars()["search_url"] == f"http://127.0.0.1:{stack.ports['search']}"
+    assert stack.mode_vars()["db_port"] == stack.ports["postgres"]
+
+
+def test_a_second_project_runs_its_own_stack_beside(stack: RunningStack, tmp_path: Path) -> None:
+    other = start_stack(tmp_path)
+    try:
+        assert not set(other.ports.values()) & set(stack.ports.values())
+        assert get_json(other.ports["platform"], "/health")[0] == 200  # not failed: its own state
+        assert get_json(stack.ports["platform"], "/health")[0] == 503
+    finally:
+        assert stop_stack(other) == 0
 
 
 def test_parse_fail_ids() -> None:
