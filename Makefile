@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 ## demo: create the environment (and Debian packages), start the demo stack, build, run the local checks, stamp the pages, stop
 demo: $(STAMP) system-deps
-	$(VENV)/bin/runbooks demo $(if $(FAIL),--fail $(FAIL))
+	$(PY) -m demo $(if $(FAIL),--fail $(FAIL))
 
 ## test: the whole test suite (installs Chromium when it is missing)
 test: $(STAMP) system-deps

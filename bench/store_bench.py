@@ -6,8 +6,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.results import Result, State
-from generator.store import RunInfo, load_index, record_run, store_dir
+from generator.run.results import Result, State
+from generator.run.store import RunInfo, load_index, record_run, store_dir
 
 CHECKS, KEEP, RUNS = 170, 50, 60
 

@@ -1,7 +1,10 @@
-"""Command line: ``runbooks`` (validate, build, print, demo, reference) and ``run-checks``.
+"""Command line: ``runbooks`` (validate, build, print, reference) and ``run-checks``.
 
-A thin shell over plain functions that return exit codes. Heavy imports wait
-until after argument parsing, so ``--help`` is instant.
+A thin shell: it parses arguments, calls one plain function of a stage
+(``generator.run.pipeline.run`` for a run, ``generator.site.build.build``
+for a build…) and turns what comes back into output and an exit code. Heavy
+imports wait until after argument parsing, so ``--help`` is instant; the
+types they bring are imported for the type checker only.
 """
 
 from __future__ import annotations
@@ -12,12 +15,17 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence, TextIO
 
-from .errors import (EXIT_CONFIG, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_SOFTWARE, ConfigError, RunbooksError,
-                     UsageError)
+from generator.errors import EXIT_CONFIG, EXIT_INTERRUPTED, EXIT_OK, EXIT_SOFTWARE, ConfigError, RunbooksError
+from generator.run.reporters import REPORTERS
 
-__all__ = ["runbooks_main", "run_checks_main", "run_checks", "exit_code_for"]
+if TYPE_CHECKING:
+    from generator.format.model import CheckSpec
+    from generator.run.pipeline import Output
+    from generator.run.results import Result
+
+__all__ = ["runbooks_main", "run_checks_main", "guard"]
 
 EXIT_CODES_HELP = """exit codes:
   0   no check is CRITICAL (nor WARNING, with --fail-on warning)
@@ -27,7 +35,7 @@ EXIT_CODES_HELP = """exit codes:
   70  unexpected error (a bug: see the log file named)"""
 
 
-def _guard(prog: str, func: Callable[[Sequence[str] | None], int], argv: Sequence[str] | None) -> int:
+def guard(prog: str, func: Callable[[Sequence[str] | None], int], argv: Sequence[str] | None) -> int:
     try:
         return func(argv)
     except ConfigError as exc:
@@ -63,13 +71,11 @@ def _runbooks_parser() -> argparse.ArgumentParser:
     printing = sub.add_parser("print", help="print a mode's incident binder (or one runbook's checklist) to PDF",
                               description="Print with headless Chromium. Without --site, the site is built "
                                           "first into a temporary directory (site/ is left alone).")
-    printing.add_argument("--mode", required=True, help="deployment mode: local, hybrid or aws")
+    printing.add_argument("--mode", required=True, help="deployment mode (one of the project's modes)")
     printing.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
     printing.add_argument("--runbook", metavar="ID", help="print this runbook's checklist instead of the binder")
     printing.add_argument("--site", metavar="DIR", help="print from this built site (e.g. one run-checks stamped)")
     printing.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size (default: a4)")
-    demo = sub.add_parser("demo", help="start the demo stack, build, run the local checks, stamp the pages, stop")
-    demo.add_argument("--fail", default=os.environ.get("DEMO_FAIL", ""), help="demo services to break, e.g. search,platform")
     sub.add_parser("reference", help="print the runbook format reference (Markdown)")
     return parser
 
@@ -77,24 +83,13 @@ def _runbooks_parser() -> argparse.ArgumentParser:
 def _runbooks(argv: Sequence[str] | None) -> int:
     args = _runbooks_parser().parse_args(argv)
     root = Path(args.root).resolve()
-    if args.command == "validate":
-        return _validate(root)
-    if args.command == "build":
-        return _build(root, args)
-    if args.command == "print":
-        return _print(root, args)
-    if args.command == "demo":
-        from .demo.run import run_demo
-
-        return run_demo(root, [s for s in args.fail.split(",") if s])
-    from .reference import format_reference
-
-    print(format_reference(), end="")
-    return EXIT_OK
+    commands: dict[str, Callable[[Path, argparse.Namespace], int]] = {
+        "validate": _validate, "build": _build, "print": _print, "reference": _reference}
+    return commands[args.command](root, args)
 
 
-def _validate(root: Path) -> int:
-    from .model import load_catalog
+def _validate(root: Path, args: argparse.Namespace) -> int:
+    from generator.format.catalog import load_catalog
 
     catalog = load_catalog(root)
     checks = sum(len(rb.data["checks"]) for rb in catalog.runbooks.values())
@@ -103,17 +98,16 @@ def _validate(root: Path) -> int:
 
 
 def _build(root: Path, args: argparse.Namespace) -> int:
-    if args.check:
-        from .model import load_catalog
-        from .scripts import stale_scripts
+    from generator.checkscripts.generate import stale_scripts
+    from generator.format.catalog import load_catalog
+    from generator.site.build import build
 
+    if args.check:
         stale = stale_scripts(load_catalog(root))
         for rel in stale:
             print(f"{rel}: stale (run `runbooks build`)", file=sys.stderr)
         print(f"checks/: {'stale' if stale else 'up to date'}")
-        return EXIT_FAILED if stale else EXIT_OK
-    from .build import build
-
+        return 1 if stale else EXIT_OK
     started = time.perf_counter()
     site_dir = (root / args.site_dir).resolve()
     catalog, changed = build(root, site_dir, strict=not args.no_strict)
@@ -123,7 +117,7 @@ def _build(root: Path, args: argparse.Namespace) -> int:
 
 
 def _print(root: Path, args: argparse.Namespace) -> int:
-    from .printing import PrintJob, print_pdf
+    from generator.site.printing import PrintJob, print_pdf
 
     site = Path(args.site).resolve() if args.site else None
     out = print_pdf(PrintJob(root, args.mode, Path(args.out), args.runbook, site, args.paper))
@@ -132,8 +126,15 @@ def _print(root: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _reference(root: Path, args: argparse.Namespace) -> int:
+    from generator.format.reference import format_reference
+
+    print(format_reference(), end="")
+    return EXIT_OK
+
+
 def runbooks_main(argv: Sequence[str] | None = None) -> int:
-    return _guard("runbooks", _runbooks, argv)
+    return guard("runbooks", _runbooks, argv)
 
 
 # ---------------------------------------------------------------- run-checks
@@ -142,14 +143,17 @@ def _run_checks_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="run-checks", description="Run a mode's checks concurrently and report (and stamp) the results.",
         epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mode", required=True, help="deployment mode: local, hybrid or aws")
+    parser.add_argument("--mode", required=True, help="deployment mode (one of the project's modes)")
     parser.add_argument("--runbook", action="append", default=[], metavar="ID", help="only this runbook (repeatable)")
     parser.add_argument("--tag", action="append", default=[], metavar="T", help="only runbooks with this tag (repeatable)")
     parser.add_argument("--kind", action="append", default=[], metavar="KIND[,KIND]",
                         help="only checks of these kinds, e.g. aws_s3,aws_ecs_service (repeatable)")
     parser.add_argument("--site", metavar="DIR", help="stamp results into the built site in DIR")
-    parser.add_argument("--json", metavar="PATH", help="write results as JSON")
-    parser.add_argument("--junit", metavar="PATH", help="write results as JUnit XML")
+    formats = parser.add_argument_group("output formats", "Write the results in these formats; PATH - is standard output.")
+    formats.add_argument("--format", action="append", default=[], metavar="NAME[=PATH]", dest="formats",
+                         help=f"a format ({', '.join(REPORTERS)}) to a file, or to standard output (repeatable)")
+    for name, reporter in REPORTERS.items():
+        formats.add_argument(f"--{name}", metavar="PATH", help=f"{reporter.HELP} (same as --format {name}=PATH)")
     parser.add_argument("--concurrency", type=_positive_int, default=50, metavar="N", help="checks at once (default 50)")
     parser.add_argument("--timeout", type=_positive_float, metavar="S", help="per-check timeout when a check sets none (default 10)")
     parser.add_argument("--deadline", type=_positive_float, default=300.0, metavar="S", help="limit for the whole run (default 300)")
@@ -174,33 +178,32 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def exit_code_for(results: Sequence[Any], fail_on: str) -> int:
-    from .results import State
+def _outputs(args: argparse.Namespace) -> list[Output]:
+    """``--format NAME[=PATH]`` and ``--NAME PATH``, in that order; ``-`` or no path is standard output."""
+    from generator.run.pipeline import Output
 
-    failing = {State.CRITICAL} | ({State.WARNING, State.UNKNOWN} if fail_on == "warning" else set())
-    return EXIT_FAILED if any(r.state in failing for r in results) else EXIT_OK
-
-
-def _commit(root: Path) -> str:
-    from .provenance import git_commit
-
-    return git_commit(root)
+    wanted = [tuple(spec.split("=", 1)) if "=" in spec else (spec, "-") for spec in args.formats]
+    wanted += [(name, getattr(args, name)) for name in REPORTERS if getattr(args, name) is not None]
+    return [Output(name, None if path == "-" else Path(path)) for name, path in wanted]
 
 
 class _Progress:
     """A one-line counter on a TTY; plain result lines otherwise."""
 
-    def __init__(self, total: int, quiet: bool) -> None:
-        self.total, self.done, self.bad, self.quiet = total, 0, 0, quiet
+    def __init__(self, quiet: bool, out: TextIO) -> None:
+        self.total, self.done, self.bad, self.quiet, self.out = 0, 0, 0, quiet, out
         self.tty = sys.stderr.isatty() and not quiet
 
-    def __call__(self, result: Any) -> None:
+    def start(self, checks: list[CheckSpec]) -> None:
+        self.total = len(checks)
+
+    def __call__(self, result: Result) -> None:
         self.done += 1
         self.bad += result.state.value in ("CRITICAL", "UNKNOWN", "WARNING")
         if self.tty:
             print(f"\r  running checks {self.done}/{self.total}  ({self.bad} not OK)", end="", file=sys.stderr, flush=True)
         elif not self.quiet:
-            print(f"{result.state.value:<9} {result.key}  {result.summary[:160]}")
+            print(f"{result.state.value:<9} {result.key}  {result.summary[:160]}", file=self.out)
 
     def close(self) -> None:
         if self.tty:
@@ -209,103 +212,28 @@ class _Progress:
 
 def run_checks(argv: Sequence[str] | None) -> int:
     args = _run_checks_parser().parse_args(argv)
-    from .engine import RunOptions, run_checks_sync, utc_now
-    from .model import load_catalog
+    from generator.run.engine import RunOptions
+    from generator.run.pipeline import RunRequest, run
+    from generator.run.reporters.table import summary_table
 
-    root = Path(args.root).resolve()
-    catalog = load_catalog(root)
-    specs = _select(catalog, args)
-    site = Path(args.site).resolve() if args.site else None
-    if site is not None and not (site / "index.html").is_file():
-        raise UsageError(f"--site {args.site}: no built site there; run `runbooks build` first")
-    progress = _Progress(len(specs), args.quiet)
-    started_at, started = utc_now(), time.perf_counter()
-    results = run_checks_sync(specs, args.mode, root, RunOptions(args.concurrency, args.timeout, args.deadline), progress)
-    progress.close()
-    return _report(catalog, args, results, started_at, time.perf_counter() - started, site)
-
-
-def _select(catalog: Any, args: argparse.Namespace) -> list[Any]:
-    if args.mode not in catalog.project.modes:
-        raise UsageError(f"unknown mode '{args.mode}'; modes: {', '.join(catalog.project.modes)}")
-    unknown = [r for r in args.runbook if r not in catalog.runbooks]
-    if unknown:
-        raise UsageError(f"unknown runbook '{unknown[0]}'; runbooks: {', '.join(catalog.runbooks)}")
-    kinds = _kinds(args.kind)
-    views = [v for v in catalog.views(args.mode)
-             if (not args.runbook or v.id in args.runbook) and (not args.tag or set(args.tag) & set(v.tags))]
-    return [check for view in views for check in _with_needs(view.checks, kinds)]
-
-
-def _with_needs(checks: list[Any], kinds: set[str]) -> list[Any]:
-    """The checks of the selected kinds, plus the checks they need (whatever their kind)."""
-    if not kinds:
-        return checks
-    by_id = {check.id: check for check in checks}
-    wanted = {check.id for check in checks if check.kind in kinds}
-    todo = list(wanted)
-    while todo:
-        for need in by_id[todo.pop()].needs:
-            if need not in wanted:
-                wanted.add(need)
-                todo.append(need)
-    return [check for check in checks if check.id in wanted]
-
-
-class _UnknownKind(RunbooksError):
-    exit_code = EXIT_CONFIG
-
-
-def _kinds(options: list[str]) -> set[str]:
-    from .kinds import KINDS
-
-    wanted = {name.strip() for option in options for name in option.split(",") if name.strip()}
-    unknown = sorted(wanted - set(KINDS))
-    if unknown:
-        raise _UnknownKind(f"unknown check kind '{unknown[0]}'; kinds: {', '.join(KINDS)}")
-    return wanted
-
-
-def _report(catalog: Any, args: argparse.Namespace, results: list[Any], started_at: str, seconds: float,
-            site: Path | None) -> int:
-    from .engine import utc_now
-    from .fsutil import write_atomic
-    from .reporters import REPORTERS, Run, summary_table
-    from .store import RunInfo, record_run
-
-    root = catalog.root
-    code = exit_code_for(results, args.fail_on)
-    run = Run(args.mode, _commit(root), started_at, utc_now(), seconds * 1000, results, args.fail_on, code)
-    sys.stdout.write(summary_table(run))
-    info = RunInfo(args.mode, started_at, run.commit)
-    if not args.no_store:
-        keep = {c.key for v in catalog.views(args.mode) for c in v.active_checks}
-        record_run(root, info, [r for r in results if _recordable(r)], keep, catalog.project.history["keep"])
-    for fmt in ("json", "junit"):
-        if getattr(args, fmt):
-            write_atomic(Path(getattr(args, fmt)), REPORTERS[fmt](run))
-    if site is not None:
-        _stamp(catalog, site, info, results, args.no_store)
-    return code
-
-
-def _recordable(result: Any) -> bool:
-    """Checks that do not apply to the mode leave no result; a check skipped for its needs does."""
-    return bool(result.state.value != "SKIPPED" or result.reason == "needs")
-
-
-def _stamp(catalog: Any, site: Path, info: Any, results: list[Any], no_store: bool) -> None:
-    from .badges import write_badges
-    from .stamp import filtered_index, stamp_site
-
-    index = filtered_index(catalog)
-    if no_store:
-        index.results[info.mode].update({r.key: r for r in results if _recordable(r)})
-        index.runs[info.mode] = info
-    changed = stamp_site(site, index, [info.mode])  # a run changes only its own mode's pages (and the home page)
-    badges = write_badges(site, index, [info.mode])
-    print(f"stamped {len(changed)} page(s) and {len(badges)} badge(s) in {site}")
+    outputs = _outputs(args)
+    # A format on standard output owns it: the progress and the summary go to standard error.
+    human = sys.stderr if any(o.path is None for o in outputs) else sys.stdout
+    progress = _Progress(args.quiet, human)
+    request = RunRequest(
+        Path(args.root).resolve(), args.mode, args.runbook, args.tag, args.kind,
+        options=RunOptions(args.concurrency, args.timeout, args.deadline), outputs=outputs,
+        site=Path(args.site).resolve() if args.site else None, record=not args.no_store, fail_on=args.fail_on,
+        on_result=progress, on_start=progress.start)
+    try:
+        report = run(request)
+    finally:
+        progress.close()
+    human.write(summary_table(report.run))
+    if request.site is not None:
+        print(f"stamped {len(report.stamped)} page(s) and {len(report.badges)} badge(s) in {request.site}", file=human)
+    return report.exit_code
 
 
 def run_checks_main(argv: Sequence[str] | None = None) -> int:
-    return _guard("run-checks", run_checks, argv)
+    return guard("run-checks", run_checks, argv)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.engine import RunOptions, run_checks_sync
-from generator.model import load_catalog
-from generator.results import Result
+from generator.run.engine import RunOptions, run_checks_sync
+from generator.format.catalog import load_catalog
+from generator.run.results import Result
 
 
 def run_mode(root: Path, mode: str = "local", **options: float) -> dict[str, Result]:

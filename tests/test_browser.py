@@ -120,11 +120,9 @@ def demo() -> Iterator[dict[str, object]]:
 
 def _run_demo(root: Path) -> dict[str, object]:
     shutil.copytree(REPO, root, ignore=COPY_IGNORE)
-    runbooks = Path(sys.executable).parent / "runbooks"
-    assert runbooks.exists(), f"{runbooks} missing: install the project (`make test` does)"
     # Without the backup runbook (its stale backup is the demo's CRITICAL), break search instead.
     has_backup = (root / "runbooks" / "intentbot-backup.yaml").exists()
-    cmd = [str(runbooks), "--root", str(root), "demo"] + ([] if has_backup else ["--fail", "search"])
+    cmd = [sys.executable, "-m", "demo", "--root", str(root)] + ([] if has_backup else ["--fail", "search"])
     env = {k: v for k, v in os.environ.items() if k != "DEMO_FAIL"}
 
     # The ports the demo used to have, held by "another program": the demo must not need them.

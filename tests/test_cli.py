@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from generator.cli import run_checks_main
-from generator.kinds import KINDS
+from generator.run.kinds import KINDS
 from tests.conftest import closed_port
 
 RUN_CHECKS = str(Path(sys.executable).parent / "run-checks")

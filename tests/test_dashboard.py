@@ -10,12 +10,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from generator.build import build
+from generator.site.build import build
 from generator.cli import run_checks_main
 from generator.errors import ConfigError
-from generator.model import load_catalog
-from generator.results import Result, State
-from generator.store import RunInfo, record_run
+from generator.format.catalog import load_catalog
+from generator.run.results import Result, State
+from generator.run.store import RunInfo, record_run
 
 HOSTILE = '<script>alert(1)</script>"&'
 
@@ -133,7 +133,7 @@ def test_run_checks_refreshes_badges(three, http_server):
 
 
 def test_badge_text_is_escaped():
-    from generator.badges import badge_svg
+    from generator.site.badges import badge_svg
 
     svg = badge_svg('a<b>&"c', "1 failing", "#e05d44")
     root = ET.fromstring(svg)

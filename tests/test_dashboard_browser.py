@@ -41,7 +41,7 @@ def _iso(when: datetime) -> str:
 
 def _demo(root: Path) -> str:
     """Run ``runbooks demo`` once (on free ports: another demo may run at the same time)."""
-    cmd = [str(Path(sys.executable).parent / "runbooks"), "--root", str(root), "demo"]
+    cmd = [sys.executable, "-m", "demo", "--root", str(root)]
     env = {k: v for k, v in os.environ.items() if k != "DEMO_FAIL"}
     proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=300)
     output = proc.stdout + proc.stderr

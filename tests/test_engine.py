@@ -16,10 +16,10 @@ import time
 import httpx
 import pytest
 
-import generator.kinds.file as file_kind
-from generator.engine import RunOptions, classify, run_checks_sync
-from generator.model import load_catalog
-from generator.results import State
+import generator.run.kinds.file as file_kind
+from generator.run.engine import RunOptions, classify, run_checks_sync
+from generator.format.catalog import load_catalog
+from generator.run.results import State
 from tests.conftest import closed_port
 from tests.helpers import run_mode
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.history import state_changes, strip
+from generator.site.history import state_changes, strip
 
 
 def runs(*states: str) -> list[tuple[str, str]]:

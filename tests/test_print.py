@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import run_checks_main, runbooks_main
-from generator.model import load_catalog
-from generator.render import nav
+from generator.format.catalog import load_catalog
+from generator.site.render import nav
 
 COMMANDS = {"local": "restart api-local-only", "hybrid": "restart api-hybrid-only", "aws": "--service api-aws-only"}
 

@@ -24,8 +24,8 @@ import pytest
 from PIL import Image, ImageStat
 from playwright.sync_api import Browser, Page
 
-from generator.model import load_catalog
-from generator.render import incident_views
+from generator.format.catalog import load_catalog
+from generator.site.render import incident_views
 
 from .test_browser import ARTIFACTS, COPY_IGNORE, REPO, _rgb, open_page, serve
 from .test_browser import chromium  # noqa: F401  (the shared browser fixture)

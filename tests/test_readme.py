@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.reference import format_reference
+from generator.format.reference import format_reference
 
 from .conftest import REPO
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import run_checks_main, runbooks_main
-from generator.model import load_catalog
-from generator.scripts import stale_scripts, write_scripts
+from generator.format.catalog import load_catalog
+from generator.checkscripts.generate import stale_scripts, write_scripts
 
 from .conftest import REPO, closed_port
 

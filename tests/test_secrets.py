@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.results import State
+from generator.run.results import State
 from tests.helpers import run_one
 
 SECRET = "s3cr3t-Tok3n-9f8e7d"

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.site.build import build
 from generator.cli import run_checks_main
-from generator.model import load_catalog
-from generator.stamp import SLOT, filtered_index, stamp_site
+from generator.format.catalog import load_catalog
+from generator.site.slots import SLOT
+from generator.site.stamp import filtered_index, stamp_site
 
 HOSTILE = '<script>alert("x")</script><!--/rb--><img src=x onerror=alert(1)> & <b>bold</b>'
 

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 from generator.cli import run_checks_main, runbooks_main
-from generator.results import Result, State
-from generator.store import STORE_VERSION, RunInfo, load_index, record_run, store_dir
+from generator.run.results import Result, State
+from generator.run.store import STORE_VERSION, RunInfo, load_index, record_run, store_dir
 
 RUN_CHECKS = str(Path(sys.executable).parent / "run-checks")
 

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from generator.errors import ConfigError
-from generator.model import load_catalog
-from generator.scripts import render_scripts, stale_scripts, write_scripts
+from generator.format.catalog import load_catalog
+from generator.checkscripts.generate import render_scripts, stale_scripts, write_scripts
 
 from .conftest import PROJECT_YAML
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from generator.demo.certs import Issued, issue
+from demo.certs import Issued, issue
 from tests.conftest import HttpServer
 
 LOCAL = ("127.0.0.1", "localhost")

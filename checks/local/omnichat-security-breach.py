@@ -106,10 +106,9 @@ CHECKS = [{'id': 'log-present',
 
 
 def _main() -> int:
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    sys.path.insert(0, root)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # relative paths start here
     try:
-        from generator.script import main
+        from generator.checkscripts.nagios import main
     except ImportError as exc:
         venv = os.path.join(root, ".venv")
         python = os.path.join(venv, "bin", "python")

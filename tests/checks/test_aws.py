@@ -23,9 +23,9 @@ from pathlib import Path
 import boto3
 import pytest
 
-from generator.demo.aws import MotoUnavailable, start_moto, stop_moto
-from generator.model import load_catalog
-from generator.results import State
+from demo.aws import MotoUnavailable, start_moto, stop_moto
+from generator.format.catalog import load_catalog
+from generator.run.results import State
 from tests.conftest import PROJECT_YAML, closed_port, free_port
 from tests.helpers import run_one
 

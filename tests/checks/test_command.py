@@ -7,7 +7,7 @@ import os
 import sys
 import time
 
-from generator.results import State
+from generator.run.results import State
 from tests.helpers import run_one
 
 PY = sys.executable

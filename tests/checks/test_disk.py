@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from generator.results import State
+from generator.run.results import State
 from tests.helpers import run_one
 
 

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from generator.results import State
+from generator.run.results import State
 from tests.helpers import run_one
 
 HOUR = 3600

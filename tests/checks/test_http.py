@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from generator.results import State
+from generator.run.results import State
 from tests.conftest import closed_port
 from tests.helpers import run_one
 

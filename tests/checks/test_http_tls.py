@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.results import State
+from generator.run.results import State
 from tests.helpers import run_one
 from tests.tlsutil import Pki, https_server, self_signed
 

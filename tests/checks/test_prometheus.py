@@ -17,10 +17,10 @@ from typing import Iterator
 
 import pytest
 
-from generator.demo.prometheus import (INSTALL_HINT, Prometheus, PrometheusMissing, demo_targets, find_prometheus,
+from demo.prometheus import (INSTALL_HINT, Prometheus, PrometheusMissing, demo_targets, find_prometheus,
                                       start_prometheus)
-from generator.demo.stack import RunningStack, set_failed, start_stack, stop_stack
-from generator.results import State
+from demo.stack import RunningStack, set_failed, start_stack, stop_stack
+from generator.run.results import State
 from tests.conftest import closed_port
 from tests.helpers import run_one
 
@@ -241,7 +241,7 @@ def test_a_failed_service_raises_the_error_rate(project, prom):
 
 def test_threshold_order_follows_when(project):
     from generator.errors import ConfigError
-    from generator.model import load_catalog
+    from generator.format.catalog import load_catalog
 
     project.check("rb", """\
         - id: up

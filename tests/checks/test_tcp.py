@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from generator.results import State
+from generator.run.results import State
 from tests.conftest import closed_port
 from tests.helpers import run_one
 

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from generator.results import State
+from generator.run.results import State
 from tests.conftest import closed_port
 from tests.helpers import run_one
 from tests.tlsutil import Pki, https_server, self_signed

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.demo import aws
-from generator.engine import RunOptions, run_checks_sync
-from generator.model import load_catalog
-from generator.results import State
+from demo import aws
+from generator.run.engine import RunOptions, run_checks_sync
+from generator.format.catalog import load_catalog
+from generator.run.results import State
 from tests.conftest import REPO, free_port
 
 AWS_KINDS = {"aws_s3", "aws_cloudwatch_alarms", "aws_ecs_service"}

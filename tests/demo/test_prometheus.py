@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.demo.prometheus import INSTALL_HINT, PrometheusError, find_prometheus, start_prometheus
-from generator.demo import ports
-from generator.demo.ports import PortTaken
-from tests.conftest import free_port
+from demo.prometheus import INSTALL_HINT, PrometheusError, find_prometheus, start_prometheus
+from demo import ports
+from demo.ports import PortTaken
+from tests.conftest import REPO, free_port
 
-RUNBOOKS = str(Path(sys.executable).parent / "runbooks")
 
 
 @pytest.fixture(autouse=True)
@@ -40,11 +39,11 @@ def _installed() -> bool:
 
 def test_demo_without_prometheus_is_one_line_saying_how_to_install(tmp_path: Path) -> None:
     env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # python and runbooks, no prometheus
-    proc = subprocess.run([RUNBOOKS, "--root", str(tmp_path), "demo"], env=env, capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "demo", "--root", str(tmp_path)], env=env, capture_output=True, text=True, cwd=REPO,
                           timeout=60)
     assert proc.returncode == 1
     assert proc.stdout == ""  # failed before starting anything
-    assert proc.stderr == f"runbooks: {INSTALL_HINT}\n"
+    assert proc.stderr == f"demo: {INSTALL_HINT}\n"
     assert "make system-deps" in proc.stderr
 
 

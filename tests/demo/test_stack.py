@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.demo.stack import (
+from demo.stack import (
     PORTS_FILE,
     SERVICES,
     TCP_SERVICES,
@@ -272,7 +272,7 @@ def test_second_instance_for_the_same_project_refuses(stack: RunningStack, root:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     before = {p.name: p.stat().st_mtime_ns for p in (root / ".demo").iterdir()}
     result = subprocess.run(
-        [sys.executable, "-m", "generator.demo.stack", "serve", "--root", str(root)],
+        [sys.executable, "-m", "demo.stack", "serve", "--root", str(root)],
         capture_output=True, text=True, timeout=60, env=env,
     )
     assert result.returncode == 1

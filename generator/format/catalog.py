@@ -1,0 +1,280 @@
+"""Read a project into the model: validate every file, render every mode.
+
+``load_catalog(root)`` reads ``runbooks/_project.yaml`` and every
+``runbooks/<id>.yaml``, validates them against the schema, renders every
+mode's variables, and returns a ``Catalog``, or raises ``ConfigError``
+listing every problem at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from generator.errors import ConfigError, Diagnostic
+from generator.format.load import Document, PathKey, load_file
+from generator.format.model import Catalog, CheckSpec, Mode, Project, Runbook, RunbookView
+from generator.format.options import INVALID, SAFE_ID, SAFE_ID_HINT, Ctx, ModeValue, Obj, describe, resolve
+from generator.format.schema import (CHECK_FIELDS, MODE_IDS, MODE_VARS, PROJECT_FILE, PROJECT_SCHEMA, RESERVED_IDS,
+                                     RUNBOOK_SCHEMA)
+from generator.run.kinds import KINDS
+
+__all__ = ["load_catalog"]
+
+
+def load_catalog(root: Path, *, overlays: bool = True) -> Catalog:
+    """Validate the project under ``root``; raise ConfigError with every problem.
+
+    With ``overlays``, a mode's ``vars_file`` (when it exists) overrides its ``vars``.
+    """
+    directory = root / "runbooks"
+    diagnostics: list[Diagnostic] = []
+    project_path = directory / PROJECT_FILE
+    if not project_path.is_file():
+        raise ConfigError([Diagnostic(_display(project_path, root), 1, 1, "project file is missing")])
+    project, ctx = _load_project(project_path, root)
+    diagnostics += ctx.diagnostics
+    if project is not None and overlays:
+        diagnostics += _overlay_vars(project, root)
+    runbooks: dict[str, Runbook] = {}
+    for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
+        if path.name == PROJECT_FILE:
+            continue
+        runbook, problems = _load_runbook(path, root, project)
+        diagnostics += problems
+        if runbook is not None:
+            runbooks[runbook.id] = runbook
+    if diagnostics:
+        raise ConfigError(diagnostics)
+    assert project is not None
+    return Catalog(root, project, runbooks)
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _load_document(path: Path, root: Path) -> tuple[Document, Ctx]:
+    doc = load_file(path, _display(path, root))
+    ctx = Ctx(doc)
+    for (line, col), message in doc.problems:
+        ctx.diagnostics.append(Diagnostic(doc.path, line, col, message))
+    return doc, ctx
+
+
+def _load_project(path: Path, root: Path) -> tuple[Project | None, Ctx]:
+    doc, ctx = _load_document(path, root)
+    if doc.fatal:
+        return None, ctx
+    data = PROJECT_SCHEMA.validate(doc.data if doc.data is not None else {}, (), ctx)
+    if data is INVALID:
+        return None, ctx
+    modes = data["modes"] if data["modes"] is not INVALID else {}
+    for missing in [m for m in MODE_IDS if m not in modes] if modes else []:
+        ctx.error(("modes",), f"missing mode '{missing}'; the modes are {', '.join(MODE_IDS)}")
+    contacts = data["contacts"] if data["contacts"] is not INVALID else {}
+    for index, level in enumerate(data["escalation"] if isinstance(data["escalation"], list) else []):
+        if isinstance(level, dict) and level.get("contact") not in (None, INVALID) and level["contact"] not in contacts:
+            ctx.error(("escalation", index, "contact"), f"unknown contact {describe(level['contact'])}; "
+                      f"contacts: {', '.join(contacts) or '(none)'}")
+    if ctx.diagnostics:
+        return None, ctx
+    return Project(data["title"], data["description"],
+                   {mid: Mode(mid, m["title"], m["description"], m["vars"], m["vars_file"]) for mid, m in modes.items()},
+                   contacts, data["escalation"], data["severities"], data["stale_after"], dict(data["history"])), ctx
+
+
+def _overlay_vars(project: Project, root: Path) -> list[Diagnostic]:
+    """Apply each mode's ``vars_file`` that exists: its values win over the declared ``vars``."""
+    problems: list[Diagnostic] = []
+    for mode in project.modes.values():
+        path = root / mode.vars_file if mode.vars_file else None
+        if path is None or not path.is_file():
+            continue
+        doc, ctx = _load_document(path, root)
+        values = MODE_VARS.validate(doc.data if doc.data is not None else {}, (), ctx) if not doc.fatal else INVALID
+        problems += ctx.diagnostics
+        if values is not INVALID and not ctx.diagnostics:
+            mode.vars = {**mode.vars, **values}
+            mode.overlaid = True
+    return problems
+
+
+def _load_runbook(path: Path, root: Path, project: Project | None) -> tuple[Runbook | None, list[Diagnostic]]:
+    doc, ctx = _load_document(path, root)
+    if not SAFE_ID.match(path.stem):
+        ctx.error((), f"runbook id '{path.stem}' (the file name) {SAFE_ID_HINT}")
+    elif path.stem in RESERVED_IDS:
+        ctx.error((), f"runbook id '{path.stem}' (the file name) is taken by a generated page; "
+                      f"reserved: {', '.join(RESERVED_IDS)}")
+    if doc.fatal or project is None:
+        return None, ctx.diagnostics
+    ctx.modes = list(project.modes)
+    data = RUNBOOK_SCHEMA.validate(doc.data if doc.data is not None else {}, (), ctx)
+    if data is INVALID:
+        return None, ctx.diagnostics
+    checks = [_validate_check(raw, ("checks", i), ctx) for i, raw in enumerate(data["checks"] or [])]
+    data["checks"] = checks
+    _cross_check(data, doc.data.get("checks") if isinstance(doc.data, dict) else None, project, ctx)
+    if any(c is INVALID for c in checks) or ctx.diagnostics:
+        return None, ctx.diagnostics
+    runbook = Runbook(path.stem, doc.path, data["modes"] or list(project.modes), data)
+    for mode in runbook.modes:
+        runbook.views[mode] = _render_view(runbook, project.modes[mode], ctx)
+    return (runbook if not ctx.diagnostics else None), ctx.diagnostics
+
+
+def _validate_check(raw: Any, path: PathKey, ctx: Ctx) -> dict[str, Any] | Any:
+    if not isinstance(raw, dict):
+        ctx.error(path, f"expected a check (a mapping with id, title and one kind), got {describe(raw)}")
+        return INVALID
+    common = {k: v for k, v in raw.items() if k in CHECK_FIELDS}
+    blocks = {k: v for k, v in raw.items() if k not in CHECK_FIELDS}
+    out = Obj(CHECK_FIELDS).validate(common, path, ctx)
+    kinds = [k for k in blocks if k in KINDS]
+    for key in blocks:
+        if key not in KINDS:
+            what = "check kind" if isinstance(blocks[key], dict) else "key"
+            ctx.error(path, f"unknown {what} '{key}'; expected one of: {', '.join(KINDS)}"
+                      + ("" if what == "check kind" else f", {', '.join(CHECK_FIELDS)}"), at=path + (key,))
+    if len(kinds) != 1:
+        if not kinds and len(blocks) == 0:
+            ctx.error(path, f"no check kind; add exactly one of: {', '.join(KINDS)}")
+        elif len(kinds) > 1:
+            ctx.error(path, f"more than one check kind ({', '.join(kinds)}); a check has exactly one",
+                      at=path + (kinds[1],))
+        return INVALID
+    kind = kinds[0]
+    module = KINDS[kind]
+    params = module.SCHEMA.validate(blocks[kind], path + (kind,), ctx)
+    if isinstance(blocks[kind], dict) and module.ASSERTIONS and not any(k in blocks[kind] for k in module.ASSERTIONS):
+        ctx.error(path + (kind,), f"no assertion; add at least one of: {', '.join(module.ASSERTIONS)}")
+    if out is INVALID or params is INVALID:
+        return INVALID
+    return {**out, "kind": kind, "params": params}
+
+
+def _cross_check(data: dict[str, Any], raw_checks: Any, project: Project, ctx: Ctx) -> None:
+    """Rules that span fields: unique ids, step → check references, severity."""
+    ids: dict[str, int] = {}
+    for index, check in enumerate(raw_checks if isinstance(raw_checks, list) else []):
+        check_id = check.get("id") if isinstance(check, dict) else None
+        if not isinstance(check_id, str):
+            continue
+        if check_id in ids:
+            ctx.error(("checks", index, "id"), f"duplicate check id '{check_id}' (first at checks[{ids[check_id]}])")
+        ids.setdefault(check_id, index)
+    _check_needs(data["checks"], ids, ctx)
+    for s_index, section in enumerate(data["sections"] or []):
+        for t_index, step in enumerate(section["steps"] if section is not INVALID and section["steps"] else []):
+            ref = step["check"] if step is not INVALID else None
+            if isinstance(ref, str) and ref not in ids:
+                ctx.error(("sections", s_index, "steps", t_index, "check"),
+                          f"unknown check '{ref}'; checks in this runbook: {', '.join(ids) or '(none)'}")
+    severity = data["severity"]
+    if isinstance(severity, str) and severity not in project.severities:
+        ctx.error(("severity",), f"unknown severity '{severity}'; expected one of: {', '.join(project.severities)}")
+
+
+def _check_needs(checks: list[Any], ids: dict[str, int], ctx: Ctx) -> None:
+    """Every need names a check of this runbook, and needs form no cycle."""
+    graph: dict[str, list[str]] = {}
+    for index, check in enumerate(checks):
+        if check is INVALID:
+            continue
+        for need in check["needs"] or []:
+            if need not in ids:
+                ctx.error(("checks", index, "needs"), f"unknown check '{need}'; checks in this runbook: {', '.join(ids)}")
+        graph[check["id"]] = [n for n in check["needs"] or [] if n in ids]
+    reported: set[str] = set()
+    for start in graph:
+        cycle = _cycle_from(start, graph)
+        if cycle and not reported & set(cycle):
+            reported |= set(cycle)
+            ctx.error(("checks", ids[cycle[0]], "needs"), f"dependency cycle: {' → '.join(cycle + [cycle[0]])}")
+
+
+def _cycle_from(start: str, graph: dict[str, list[str]]) -> list[str]:
+    """The cycle through ``start``, as a path of ids, or [] when there is none."""
+    path: list[str] = []
+
+    def walk(node: str, seen: set[str]) -> bool:
+        path.append(node)
+        for nxt in graph.get(node, []):
+            if nxt == start or (nxt not in seen and walk(nxt, seen | {nxt})):
+                return True
+        path.pop()
+        return False
+
+    return path if walk(start, {start}) else []
+
+
+def _render_view(runbook: Runbook, mode: Mode, ctx: Ctx) -> RunbookView:
+    def report(path: PathKey, message: str) -> None:
+        ctx.error(path, f"{message} in mode '{mode.id}'")
+
+    data = runbook.data
+    variables = _variables(data["vars"], mode, report)
+
+    def fill(value: Any) -> Any:
+        return resolve(value, variables, report)
+
+    checks = [_check_spec(runbook.id, c, i, mode.id, fill, ctx, variables) for i, c in enumerate(data["checks"])]
+    active = {c.id for c in checks if c.applies}
+    for check in checks:  # a need that does not run in this mode does not hold the check back
+        check.needs = [need for need in check.needs if need in active]
+    sections = [_render_section(s, mode.id, fill, active) for s in data["sections"] if _applies(s.get("modes"), mode.id)]
+    if ctx.diagnostics:
+        return RunbookView(runbook.id, mode.id, "", "", "", None, [], [], [], [], [])
+    return RunbookView(runbook.id, mode.id, fill(data["title"]), fill(data["summary"]), data["owner"], data["severity"],
+                       data["tags"], data["alerts"], sections,
+                       [{"group": fill(g["group"]), "items": fill(g["items"])} for g in data["checklist"]], checks)
+
+
+def _variables(runbook_vars: dict[str, ModeValue], mode: Mode, report: Any) -> dict[str, Any]:
+    """Project mode vars, then runbook vars (which may use the former), then ``mode``."""
+    variables: dict[str, Any] = {"mode": mode.id}
+    for name, value in mode.vars.items():
+        variables[name] = resolve(value, variables, lambda p, m: report(("modes", mode.id, "vars", name), m))
+    for name, value in runbook_vars.items():
+        if isinstance(value, ModeValue) and (mode.id in value.by_mode or not value.by_mode):
+            variables[name] = resolve(value.get(mode.id), variables, report)
+    variables["mode"] = mode.id
+    return variables
+
+
+def _applies(modes: list[str] | None, mode: str) -> bool:
+    return modes is None or mode in modes
+
+
+def _render_section(section: dict[str, Any], mode: str, fill: Any, active: set[str]) -> dict[str, Any]:
+    """A step links its check only in modes where that check runs."""
+    steps = []
+    for step in section["steps"]:
+        if not _applies(step.get("modes"), mode):
+            continue
+        run = step["run"].get(mode) if isinstance(step["run"], ModeValue) else None
+        check = step["check"] if step["check"] in active else None
+        steps.append({"text": fill(step["text"]), "run": fill(run) if run is not None else None, "check": check})
+    return {"title": fill(section["title"]), "body": fill(section["body"]), "steps": steps}
+
+
+def _check_spec(runbook: str, check: dict[str, Any], index: int, mode: str, fill: Any, ctx: Ctx,
+                variables: Mapping[str, Any]) -> CheckSpec:
+    applies = _applies(check["modes"], mode)
+    params = _var_defaults(check["kind"], fill(check["params"]), variables) if applies else check["params"]
+    line, _ = ctx.doc.loc(("checks", index))
+    title = fill(check["title"]) if applies else getattr(check["title"], "source", check["title"])
+    retries = check["retries"] or {"count": 0, "delay": 0.0}
+    return CheckSpec(runbook, check["id"], title, check["kind"], params, check["timeout"], check["severity"], applies,
+                     f"{ctx.doc.path}:{line}", list(check["needs"] or []), retries["count"], retries["delay"])
+
+
+def _var_defaults(kind: str, params: dict[str, Any], variables: Mapping[str, Any]) -> dict[str, Any]:
+    """Keys a kind declares in ``VAR_DEFAULTS`` take the mode variable when the check leaves them out."""
+    hook: Mapping[str, str] = getattr(KINDS[kind], "VAR_DEFAULTS", {})
+    unset = {key: str(variables[var]) for key, var in hook.items() if params.get(key) is None and var in variables}
+    return {**params, **unset}

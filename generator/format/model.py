@@ -1,0 +1,121 @@
+"""The typed model of a project: modes, runbooks, and each runbook as one mode sees it.
+
+``generator.format.catalog.load_catalog`` builds it from the YAML files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from generator.format.schema import DEFAULT_HISTORY, DEFAULT_STALE_AFTER
+
+__all__ = ["Mode", "Project", "CheckSpec", "RunbookView", "Runbook", "Catalog"]
+
+
+@dataclass
+class Mode:
+    id: str
+    title: str
+    description: str
+    vars: dict[str, Any]
+    vars_file: str | None = None  # applied to ``vars`` when the catalog was loaded with overlays and it exists
+    overlaid: bool = False
+
+
+@dataclass
+class Project:
+    title: str
+    description: str
+    modes: dict[str, Mode]
+    contacts: dict[str, dict[str, Any]]
+    escalation: list[dict[str, Any]]
+    severities: dict[str, dict[str, Any]]
+    stale_after: float = DEFAULT_STALE_AFTER
+    history: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_HISTORY))
+
+
+@dataclass
+class CheckSpec:
+    """One check made concrete for one mode: everything a probe needs."""
+
+    runbook: str
+    id: str
+    title: str
+    kind: str
+    params: dict[str, Any]
+    timeout: float | None = None
+    severity: str = "critical"
+    applies: bool = True
+    source: str = ""
+    needs: list[str] = field(default_factory=list)  # check ids in the same runbook that run in this mode
+    retries: int = 0
+    retry_delay: float = 0.0
+
+    @property
+    def key(self) -> str:
+        return f"{self.runbook}/{self.id}"
+
+    @property
+    def need_keys(self) -> list[str]:
+        return [f"{self.runbook}/{need}" for need in self.needs]
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "title": self.title, "kind": self.kind, "timeout": self.timeout,
+                "severity": self.severity, "source": self.source, self.kind: self.params}
+        if self.needs:
+            data["needs"] = self.needs
+        if self.retries:
+            data["retries"] = {"count": self.retries, "delay": self.retry_delay}
+        return data
+
+    @classmethod
+    def from_dict(cls, runbook: str, data: Mapping[str, Any]) -> "CheckSpec":
+        retries = data.get("retries") or {"count": 0, "delay": 0.0}
+        return cls(runbook, data["id"], data["title"], data["kind"], dict(data[data["kind"]]),
+                   data.get("timeout"), data.get("severity", "critical"), True, data.get("source", ""),
+                   list(data.get("needs") or []), retries["count"], retries["delay"])
+
+
+@dataclass
+class RunbookView:
+    """A runbook rendered for one mode: only that mode's steps, commands and values."""
+
+    id: str
+    mode: str
+    title: str
+    summary: str
+    owner: str
+    severity: str | None
+    tags: list[str]
+    alerts: list[str]
+    sections: list[dict[str, Any]]
+    checklist: list[dict[str, Any]]
+    checks: list[CheckSpec]
+
+    @property
+    def active_checks(self) -> list[CheckSpec]:
+        return [c for c in self.checks if c.applies]
+
+
+@dataclass
+class Runbook:
+    id: str
+    source: str
+    modes: list[str]
+    data: dict[str, Any]
+    views: dict[str, RunbookView] = field(default_factory=dict)
+
+
+@dataclass
+class Catalog:
+    root: Path
+    project: Project
+    runbooks: dict[str, Runbook]
+
+    def view(self, runbook_id: str, mode: str) -> RunbookView | None:
+        return self.runbooks[runbook_id].views.get(mode)
+
+    def views(self, mode: str) -> list[RunbookView]:
+        return [rb.views[mode] for rb in self.runbooks.values() if mode in rb.views]

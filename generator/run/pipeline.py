@@ -1,0 +1,199 @@
+"""One run, end to end: select → execute → record → report → stamp.
+
+``run(request) -> RunReport`` is the single way checks are run. The
+``run-checks`` CLI, the demo, the generated check scripts and the tests all
+call it; nobody builds an argv for somebody else.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from generator.errors import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, RunbooksError, UsageError
+from generator.fsutil import write_atomic
+from generator.format.catalog import load_catalog
+from generator.format.model import Catalog, CheckSpec
+from generator.provenance import git_commit
+from generator.run.engine import RunOptions, run_checks_sync, utc_now
+from generator.run.kinds import KINDS
+from generator.run.reporters import REPORTERS
+from generator.run.results import Result, Run, State
+from generator.run.store import RunInfo, record_run
+
+__all__ = ["FAIL_ON", "Output", "RunRequest", "RunReport", "UnknownKind", "run", "select", "exit_code_for"]
+
+# The lowest state that fails a run, and what it takes in.
+FAIL_ON = {"critical": frozenset({State.CRITICAL}),
+           "warning": frozenset({State.CRITICAL, State.WARNING, State.UNKNOWN})}
+
+
+class UnknownKind(RunbooksError):
+    exit_code = EXIT_CONFIG
+
+
+@dataclass(frozen=True)
+class Output:
+    """A format to write, and where: a file, or standard output when ``path`` is None."""
+
+    format: str
+    path: Path | None = None
+
+
+@dataclass
+class RunRequest:
+    """What to run and what to do with the results.
+
+    The checks are a selection of the project's catalog (``runbooks``,
+    ``tags``, ``kinds``; empty means all), or, for a generated script, the
+    ``checks`` it carries.
+    """
+
+    root: Path
+    mode: str
+    runbooks: Sequence[str] = ()
+    tags: Sequence[str] = ()
+    kinds: Sequence[str] = ()
+    checks: Sequence[CheckSpec] | None = None
+    options: RunOptions = field(default_factory=RunOptions)
+    outputs: Sequence[Output] = ()
+    site: Path | None = None  # stamp the results into this built site
+    record: bool = True  # merge into the results store (.runbooks/results/)
+    fail_on: str = "critical"
+    on_start: Callable[[list[CheckSpec]], None] | None = None  # once the checks are selected
+    on_result: Callable[[Result], None] | None = None  # as each check finishes
+    catalog: Catalog | None = None  # loaded from ``root`` when not given
+    commit: str | None = None  # what the run is recorded against; default: the project's git commit
+
+
+@dataclass
+class RunReport:
+    run: Run
+    stamped: list[Path] = field(default_factory=list)
+    badges: list[Path] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return self.run.exit_code
+
+
+def run(request: RunRequest) -> RunReport:
+    """Select, run, record, write every requested format, and stamp the site."""
+    _check_outputs(request)
+    catalog = request.catalog
+    if request.checks is None or request.record or request.site is not None:
+        catalog = catalog or load_catalog(request.root)
+    specs = list(request.checks) if request.checks is not None else select(_needs(catalog), request)
+    if request.site is not None and not (request.site / "index.html").is_file():
+        raise UsageError(f"--site {request.site}: no built site there; run `runbooks build` first")
+    if request.on_start is not None:
+        request.on_start(specs)
+    started_at, started = utc_now(), time.perf_counter()
+    results = run_checks_sync(specs, request.mode, request.root, request.options, request.on_result)
+    report = RunReport(_record_of(request, results, started_at, time.perf_counter() - started))
+    info = RunInfo(request.mode, started_at, report.run.commit)
+    if request.record:
+        _store(_needs(catalog), info, results)
+    for output in request.outputs:
+        _write(output, report.run)
+    if request.site is not None:
+        report.stamped, report.badges = _stamp(_needs(catalog), request.site, info, results, request.record)
+    return report
+
+
+def _needs(catalog: Catalog | None) -> Catalog:
+    assert catalog is not None, "loaded by run() whenever a stage needs it"
+    return catalog
+
+
+def select(catalog: Catalog, request: RunRequest) -> list[CheckSpec]:
+    """The checks of the mode's runbooks that match the request, plus the checks they need."""
+    modes = catalog.project.modes
+    if request.mode not in modes:
+        raise UsageError(f"unknown mode '{request.mode}'; modes: {', '.join(modes)}")
+    unknown = [r for r in request.runbooks if r not in catalog.runbooks]
+    if unknown:
+        raise UsageError(f"unknown runbook '{unknown[0]}'; runbooks: {', '.join(catalog.runbooks)}")
+    kinds = _kinds(request.kinds)
+    views = [v for v in catalog.views(request.mode)
+             if (not request.runbooks or v.id in request.runbooks) and (not request.tags or set(request.tags) & set(v.tags))]
+    return [check for view in views for check in _with_needs(view.checks, kinds)]
+
+
+def _kinds(names: Sequence[str]) -> set[str]:
+    wanted = {name.strip() for option in names for name in option.split(",") if name.strip()}
+    unknown = sorted(wanted - set(KINDS))
+    if unknown:
+        raise UnknownKind(f"unknown check kind '{unknown[0]}'; kinds: {', '.join(KINDS)}")
+    return wanted
+
+
+def _with_needs(checks: list[CheckSpec], kinds: set[str]) -> list[CheckSpec]:
+    """The checks of the selected kinds, plus the checks they need (whatever their kind)."""
+    if not kinds:
+        return checks
+    by_id = {check.id: check for check in checks}
+    wanted = {check.id for check in checks if check.kind in kinds}
+    todo = list(wanted)
+    while todo:
+        for need in by_id[todo.pop()].needs:
+            if need not in wanted:
+                wanted.add(need)
+                todo.append(need)
+    return [check for check in checks if check.id in wanted]
+
+
+def exit_code_for(results: Sequence[Result], fail_on: str) -> int:
+    failing = FAIL_ON[fail_on]
+    return EXIT_FAILED if any(r.state in failing for r in results) else EXIT_OK
+
+
+def _record_of(request: RunRequest, results: list[Result], started_at: str, seconds: float) -> Run:
+    code = exit_code_for(results, request.fail_on)
+    commit = git_commit(request.root) if request.commit is None else request.commit
+    return Run(request.mode, commit, started_at, utc_now(), seconds * 1000, results,
+               request.fail_on, code)
+
+
+def _recordable(result: Result) -> bool:
+    """Checks that do not apply to the mode leave no result; a check skipped for its needs does."""
+    return result.state is not State.SKIPPED or result.reason == "needs"
+
+
+def _store(catalog: Catalog, info: RunInfo, results: list[Result]) -> None:
+    keep = {c.key for v in catalog.views(info.mode) for c in v.active_checks}
+    record_run(catalog.root, info, [r for r in results if _recordable(r)], keep, catalog.project.history["keep"])
+
+
+def _check_outputs(request: RunRequest) -> None:
+    """Every format is known before anything runs; at most one goes to standard output."""
+    for output in request.outputs:
+        if output.format not in REPORTERS:
+            raise UsageError(f"unknown format '{output.format}'; formats: {', '.join(REPORTERS)}")
+    if sum(1 for o in request.outputs if o.path is None) > 1:
+        raise UsageError("only one format can go to standard output")
+
+
+def _write(output: Output, record: Run) -> None:
+    text = REPORTERS[output.format].render(record)
+    if output.path is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        write_atomic(output.path, text)
+
+
+def _stamp(catalog: Catalog, site: Path, info: RunInfo, results: list[Result],
+           recorded: bool) -> tuple[list[Path], list[Path]]:
+    """Stamp this mode's pages (and the home page) and badges from the store, plus this run when not recorded."""
+    from generator.site.badges import write_badges
+    from generator.site.stamp import filtered_index, stamp_site
+
+    index = filtered_index(catalog)
+    if not recorded:
+        index.results[info.mode].update({r.key: r for r in results if _recordable(r)})
+        index.runs[info.mode] = info
+    return stamp_site(site, index, [info.mode]), write_badges(site, index, [info.mode])

@@ -1,0 +1,136 @@
+"""Results: states, outcomes of one probe, and results of one check run.
+
+A probe that could not run (bad input at run time) is UNKNOWN; a probe that
+ran and saw something wrong is WARNING or CRITICAL with a classified reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any, Iterable
+
+__all__ = ["State", "REASONS", "Outcome", "Result", "Run", "counts", "worst", "EVIDENCE_LIMIT", "EVIDENCE_TOTAL", "bounded",
+           "expected_actual", "retry_note"]
+
+# ``needs``: skipped because a check it needs is not OK.
+REASONS = ("timeout", "connect", "dns", "tls", "assertion", "error", "needs")
+EVIDENCE_LIMIT = 2048  # one excerpt: a body, a stdout tail
+EVIDENCE_TOTAL = 4096  # everything a result carries as evidence
+
+
+class State(str, Enum):
+    OK = "OK"
+    WARNING = "WARNING"
+    CRITICAL = "CRITICAL"
+    UNKNOWN = "UNKNOWN"
+    SKIPPED = "SKIPPED"
+
+    @property
+    def exit_code(self) -> int:
+        """Nagios plugin exit code (SKIPPED counts as OK)."""
+        return {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3, "SKIPPED": 0}[self.value]
+
+    @property
+    def rank(self) -> int:
+        """Badness, as monitoring-plugins' max_state_alt: CRITICAL > UNKNOWN > WARNING > OK."""
+        return {"SKIPPED": 0, "OK": 1, "WARNING": 2, "UNKNOWN": 3, "CRITICAL": 4}[self.value]
+
+
+def worst(states: Iterable[State]) -> State:
+    return max(states, key=lambda s: s.rank, default=State.OK)
+
+
+def bounded(text: str, limit: int = EVIDENCE_LIMIT) -> str:
+    """Keep evidence small: pages and JSON never carry more than ``limit`` chars."""
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n… ({len(text) - limit} more characters cut)"
+
+
+def expected_actual(rows: Iterable[tuple[str, str, str]]) -> str:
+    """``what: expected X, got Y`` lines: the first thing a reader of a failure needs."""
+    return "\n".join(f"{what}: expected {expected}, got {actual}" for what, expected, actual in rows)
+
+
+def retry_note(state: "State", attempts: int) -> str:
+    """"passed after 2 retries" (or "failed after …"); empty when the first attempt decided."""
+    if attempts <= 1:
+        return ""
+    retries = attempts - 1
+    verb = "passed" if state is State.OK else "still failing"
+    return f"{verb} after {retries} retr{'y' if retries == 1 else 'ies'}"
+
+
+@dataclass
+class Outcome:
+    """What one probe judged."""
+
+    state: State
+    summary: str
+    reason: str = ""
+    observed: str = ""
+    evidence: str = ""
+    perfdata: list[str] = field(default_factory=list)
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Result:
+    """One check, in one mode, at one time."""
+
+    mode: str
+    runbook: str
+    check: str
+    title: str
+    kind: str
+    state: State
+    summary: str
+    reason: str = ""
+    observed: str = ""
+    evidence: str = ""
+    perfdata: list[str] = field(default_factory=list)
+    metrics: dict[str, float] = field(default_factory=dict)
+    duration_ms: float = 0.0
+    started_at: str = ""
+    target: str = ""
+    attempts: int = 1
+    note: str = ""  # "passed after 2 retries"
+
+    @property
+    def key(self) -> str:
+        return f"{self.runbook}/{self.check}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["state"] = self.state.value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Result":
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known["state"] = State(known["state"])
+        return cls(**known)
+
+    def nagios_line(self) -> str:
+        """``STATE - title: summary | perfdata``, as a Nagios plugin prints it."""
+        text = f"{self.state.value} - {self.check}: {self.summary}" + (f" ({self.note})" if self.note else "")
+        return f"{text} | {' '.join(self.perfdata)}" if self.perfdata else text
+
+
+@dataclass
+class Run:
+    """One run of a mode's checks: what every output format renders."""
+
+    mode: str
+    commit: str
+    started_at: str
+    finished_at: str
+    duration_ms: float
+    results: list[Result]
+    fail_on: str = "critical"
+    exit_code: int = 0
+
+
+def counts(results: list[Result]) -> dict[str, int]:
+    return {s.value: sum(1 for r in results if r.state is s) for s in State}

@@ -1,0 +1,69 @@
+"""The MkDocs plugin: ``mkdocs build --strict`` and ``mkdocs serve`` work from the repo root.
+
+It validates the runbooks, adds the generated pages and the mode tabs, fills
+result slots from the results store, writes each runbook's status badge, and
+watches ``runbooks/`` when serving.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from generator.site.badges import write_badges
+from generator.errors import ConfigError
+from generator.format.catalog import load_catalog
+from generator.format.model import Catalog
+from generator.site.render import nav, render_pages
+from generator.site.stamp import filtered_index, stamp_html
+from generator.run.store import ResultsIndex
+
+__all__ = ["RunbooksPlugin"]
+
+
+class _Options(Config):  # type: ignore[no-untyped-call]  # mkdocs is untyped here
+    root = config_options.Type(str, default="")
+
+
+class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
+    catalog: Catalog | None = None
+    index: ResultsIndex | None = None
+
+    def _root(self, config: Any) -> Path:
+        base = Path(config.config_file_path or ".").resolve().parent
+        return (base / self.config.root).resolve() if self.config.root else base
+
+    def on_config(self, config: Any) -> Any:
+        try:
+            self.catalog = load_catalog(self._root(config))
+        except ConfigError as exc:
+            raise PluginError(f"invalid runbooks:\n{exc}") from None
+        self.index = filtered_index(self.catalog)
+        if self.catalog.project.title and config.site_name in (None, "", "Runbooks"):
+            config.site_name = self.catalog.project.title
+        config.nav = nav(self.catalog)
+        return config
+
+    def on_files(self, files: Files, config: Any) -> Files:
+        assert self.catalog is not None
+        for path, content in render_pages(self.catalog).items():
+            files.append(File.generated(config, path, content=content))
+        return files
+
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        assert self.index is not None
+        return stamp_html(output, self.index) if "<!--rb:" in output else output
+
+    def on_post_build(self, config: Any) -> None:
+        assert self.catalog is not None and self.index is not None
+        write_badges(Path(config.site_dir), self.index, list(self.catalog.project.modes))
+
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        server.watch(str(self._root(config) / "runbooks"))
+        return server

@@ -1,0 +1,156 @@
+"""Write results into built pages, without a rebuild.
+
+Pages carry slots: ``<!--rb:KIND:ARG-->…<!--/rb-->``. Stamping re-renders the
+inside of every slot from a ResultsIndex, so stamping twice gives the same
+page (idempotent), and the build renders slots with this same function.
+Files are replaced atomically; escaped text cannot contain ``<!--``, so a
+probe's output can never forge or close a slot.
+
+Staleness is judged in the browser, at view time (``runbooks.js``): every
+element showing a result with a run time carries ``data-rb-ran`` (ISO 8601
+UTC) and ``data-rb-stale-after`` (seconds). Other pages (print) reuse these
+macros and keep that contract.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from generator.fsutil import write_atomic
+from generator.site.slots import MARK, SLOT
+from generator.site.templates import environment
+from generator.site.history import Strip, strip
+from generator.run.results import Result, State, worst
+from generator.run.store import Listed, ResultsIndex, load_index
+
+if TYPE_CHECKING:
+    from generator.format.model import Catalog
+
+__all__ = ["stamp_html", "stamp_site", "runbook_state", "filtered_index", "history_strip"]
+
+_ORDER = ("CRITICAL", "UNKNOWN", "WARNING", "OK", "SKIPPED")
+
+
+@lru_cache(maxsize=1)
+def _macros() -> Any:
+    return environment().get_template("partials/results.html").module
+
+
+def _split(arg: str) -> tuple[str, str]:
+    mode, _, key = arg.partition("/")
+    return mode, key
+
+
+def runbook_state(results: list[Result | None]) -> tuple[str, list[tuple[str, int]]]:
+    """Worst state of a runbook's checks (NOTRUN when none ran) and counts by state."""
+    ran = [r for r in results if r is not None]
+    counts = [(name, sum(1 for r in ran if r.state.value == name)) for name in _ORDER]
+    missing = len(results) - len(ran)
+    counts.append(("NOTRUN", missing))
+    judged = [r.state for r in ran if r.state is not State.SKIPPED]
+    if not judged:
+        return "NOTRUN" if missing or not ran else "SKIPPED", counts
+    return worst(judged).value, counts
+
+
+def _render_check(arg: str, index: ResultsIndex) -> str:
+    return str(_macros().check_cell(index.get(*_split(arg)), index.stale_after))
+
+
+def _render_badge(arg: str, index: ResultsIndex) -> str:
+    return str(_macros().check_badge(index.get(*_split(arg)), index.stale_after))
+
+
+def history_strip(index: ResultsIndex, mode: str, key: str) -> Strip:
+    return strip(index.states_of(mode, key), index.flapping)
+
+
+def _render_history(arg: str, index: ResultsIndex) -> str:
+    return str(_macros().history_strip(history_strip(index, *_split(arg))))
+
+
+def _render_dashboard(arg: str, index: ResultsIndex) -> str:
+    from generator.site.dashboard import groups
+
+    rows = [(group, *runbook_state(group.results), [history_strip(index, arg, row.key) for row in group.rows])
+            for group in groups(arg, index)]
+    return str(_macros().dashboard(rows, index.stale_after))
+
+
+def _render_printcheck(arg: str, index: ResultsIndex) -> str:
+    return str(_macros().print_check(index.get(*_split(arg)), index.stale_after))
+
+
+def _render_runbook(arg: str, index: ResultsIndex) -> str:
+    target, _, ids = arg.partition(":")
+    mode, runbook = _split(target)
+    results = [index.get(mode, f"{runbook}/{check}") for check in ids.split(",") if check]
+    state, counts = runbook_state(results)
+    return str(_macros().aggregate(state, counts, len(results)))
+
+
+def _render_summary(arg: str, index: ResultsIndex) -> str:
+    results: list[Result | None] = list(index.for_mode(arg).values())
+    state, counts = runbook_state(results)
+    return str(_macros().aggregate(state, counts, len(results)))
+
+
+def _render_lastrun(arg: str, index: ResultsIndex) -> str:
+    return str(_macros().last_run(index.runs.get(arg), index.stale_after))
+
+
+RENDERERS: dict[str, Callable[[str, ResultsIndex], str]] = {
+    "check": _render_check,
+    "badge": _render_badge,
+    "printcheck": _render_printcheck,
+    "runbook": _render_runbook,
+    "summary": _render_summary,
+    "lastrun": _render_lastrun,
+    "history": _render_history,
+    "dashboard": _render_dashboard,
+}
+
+
+def stamp_html(html: str, index: ResultsIndex) -> str:
+    def fill(match: re.Match[str]) -> str:
+        render = RENDERERS.get(match["kind"])
+        if render is None:
+            return match.group(0)
+        return f"<!--rb:{match['kind']}:{match['arg']}-->{render(match['arg'], index)}<!--/rb-->"
+
+    return SLOT.sub(fill, html)
+
+
+def stamp_site(site_dir: Path, index: ResultsIndex, modes: list[str]) -> list[Path]:
+    """Stamp every built page of ``modes`` (and the home page); return the files changed."""
+    changed = []
+    pages = [site_dir / "index.html"] + [p for mode in modes for p in sorted((site_dir / mode).rglob("*.html"))]
+    for page in pages:
+        try:
+            html = page.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            continue
+        if MARK not in html:
+            continue
+        stamped = stamp_html(html, index)
+        if stamped != html:
+            write_atomic(page, stamped)
+            changed.append(page)
+    return changed
+
+
+def filtered_index(catalog: "Catalog") -> ResultsIndex:
+    """Stored results, limited to checks that exist now, so removed checks vanish; with
+    the project's settings for showing them and the checks each mode lists."""
+    index = load_index(catalog.root, catalog.project.modes)
+    index.stale_after = catalog.project.stale_after
+    index.flapping = catalog.project.history["flapping"]
+    for mode in catalog.project.modes:
+        keep = {c.key for v in catalog.views(mode) for c in v.active_checks}
+        index.results[mode] = {k: r for k, r in index.for_mode(mode).items() if k in keep}
+        index.listing[mode] = [Listed(v.id, v.title, [(c.id, c.title) for c in v.active_checks])
+                               for v in sorted(catalog.views(mode), key=lambda v: v.title.lower())]
+    return index
