@@ -27,20 +27,19 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from generator.format.model import Catalog
-from generator.run.pipeline import Output, RunRequest, run
-from generator.run.reporters.table import summary_table
-from generator.site.build import build
-from generator.errors import EXIT_FAILED, EXIT_OK, RunbooksError
-from generator.fsutil import write_atomic
 from demo import aws
 from demo.ports import PortTaken
 from demo.prometheus import Prometheus, PrometheusError, demo_targets, find_prometheus, start_prometheus
 from demo.stack import RunningStack, StackError, demo_dir, start_stack, stop_stack
+from generator.errors import EXIT_FAILED, EXIT_OK, RunbooksError
+from generator.format.model import Catalog
+from generator.fsutil import write_atomic
+from generator.run.pipeline import Output, RunRequest, run
+from generator.run.reporters.table import summary_table
+from generator.site.build import build
 
 __all__ = ["run_demo"]
 
-AWS_KINDS = ("aws_s3", "aws_cloudwatch_alarms", "aws_ecs_service")
 VARS_FILE = "vars.yaml"  # under .demo/: the local mode's vars_file in runbooks/_project.yaml
 # the operator's own AWS settings must not steer the demo run to a real account
 AWS_ENV_DROPPED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN",
@@ -158,10 +157,10 @@ def _run_aws(root: Path, site: Path, catalog: Catalog, moto: aws.Moto) -> int:
         aws.wait_for_moto(moto)
     except RuntimeError as exc:
         raise RunbooksError(str(exc)) from None
-    aws.seed_moto(aws.plan_seed(catalog), moto.endpoint)
-    _step(f"running the aws checks ({', '.join(AWS_KINDS)}) and stamping the results into site/")
+    aws.seed_moto(catalog, moto.endpoint)
+    _step(f"running the aws checks ({', '.join(aws.EMULATED_KINDS)}) and stamping the results into site/")
     with _environment({**aws.DEMO_CREDENTIALS, "AWS_ENDPOINT_URL": moto.endpoint}, drop=AWS_ENV_DROPPED):
-        code = _run(RunRequest(root, "aws", kinds=AWS_KINDS, site=site, catalog=catalog,
+        code = _run(RunRequest(root, "aws", kinds=aws.EMULATED_KINDS, site=site, catalog=catalog,
                                outputs=[Output("json", root / ".runbooks" / "aws-run.json")]))
     print(f"    aws view: {time.perf_counter() - started:.1f}s")
     return code

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.run.engine import RunOptions, run_checks_sync
 from generator.format.catalog import load_catalog
+from generator.run.engine import RunOptions, run_checks_sync
 from generator.run.results import Result
 
 

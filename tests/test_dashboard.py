@@ -10,12 +10,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from generator.site.build import build
 from generator.cli import run_checks_main
 from generator.errors import ConfigError
 from generator.format.catalog import load_catalog
 from generator.run.results import Result, State
 from generator.run.store import RunInfo, record_run
+from generator.site.build import build
 
 HOSTILE = '<script>alert(1)</script>"&'
 

@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 import generator.run.kinds.file as file_kind
-from generator.run.engine import RunOptions, classify, run_checks_sync
 from generator.format.catalog import load_catalog
+from generator.run.engine import RunOptions, classify, run_checks_sync
 from generator.run.results import State
 from tests.conftest import closed_port
 from tests.helpers import run_mode

@@ -27,8 +27,15 @@ from playwright.sync_api import Browser, Page
 from generator.format.catalog import load_catalog
 from generator.site.render import incident_views
 
-from .test_browser import ARTIFACTS, COPY_IGNORE, REPO, _rgb, open_page, serve
-from .test_browser import chromium  # noqa: F401  (the shared browser fixture)
+from .test_browser import (
+    ARTIFACTS,
+    COPY_IGNORE,
+    REPO,
+    _rgb,
+    chromium,  # noqa: F401  (the shared browser fixture)
+    open_page,
+    serve,
+)
 
 pytestmark = pytest.mark.browser
 

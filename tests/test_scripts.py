@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.checkscripts.generate import stale_scripts, write_scripts
 from generator.cli import run_checks_main, runbooks_main
 from generator.format.catalog import load_catalog
-from generator.checkscripts.generate import stale_scripts, write_scripts
 
 from .conftest import REPO, closed_port
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.site.build import build
 from generator.cli import run_checks_main
 from generator.format.catalog import load_catalog
+from generator.site.build import build
 from generator.site.slots import SLOT
 from generator.site.stamp import filtered_index, stamp_site
 

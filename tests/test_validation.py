@@ -10,8 +10,8 @@ import pytest
 
 from generator.cli import runbooks_main
 from generator.errors import ConfigError
-from generator.run.kinds import KINDS
 from generator.format.catalog import load_catalog
+from generator.run.kinds import KINDS
 
 ALL_KINDS = "http, tcp, command, file, disk, tls, prometheus"  # the registry's order, spelled out once
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from generator.checkscripts.generate import render_scripts, stale_scripts, write_scripts
 from generator.errors import ConfigError
 from generator.format.catalog import load_catalog
-from generator.checkscripts.generate import render_scripts, stale_scripts, write_scripts
 
 from .conftest import PROJECT_YAML
 

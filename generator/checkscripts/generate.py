@@ -6,9 +6,9 @@ import os
 import pprint
 from pathlib import Path
 
-from generator.fsutil import write_atomic
 from generator.format.catalog import load_catalog
 from generator.format.model import Catalog
+from generator.fsutil import write_atomic
 
 __all__ = ["render_scripts", "write_scripts", "stale_scripts"]
 

@@ -15,8 +15,15 @@ from generator.errors import ConfigError, Diagnostic
 from generator.format.load import Document, PathKey, load_file
 from generator.format.model import Catalog, CheckSpec, Mode, Project, Runbook, RunbookView
 from generator.format.options import INVALID, SAFE_ID, SAFE_ID_HINT, Ctx, ModeValue, Obj, describe, resolve
-from generator.format.schema import (CHECK_FIELDS, MODE_IDS, MODE_VARS, PROJECT_FILE, PROJECT_SCHEMA, RESERVED_IDS,
-                                     RUNBOOK_SCHEMA)
+from generator.format.schema import (
+    CHECK_FIELDS,
+    MODE_IDS,
+    MODE_VARS,
+    PROJECT_FILE,
+    PROJECT_SCHEMA,
+    RESERVED_IDS,
+    RUNBOOK_SCHEMA,
+)
 from generator.run.kinds import KINDS
 
 __all__ = ["load_catalog"]
@@ -275,6 +282,6 @@ def _check_spec(runbook: str, check: dict[str, Any], index: int, mode: str, fill
 
 def _var_defaults(kind: str, params: dict[str, Any], variables: Mapping[str, Any]) -> dict[str, Any]:
     """Keys a kind declares in ``VAR_DEFAULTS`` take the mode variable when the check leaves them out."""
-    hook: Mapping[str, str] = getattr(KINDS[kind], "VAR_DEFAULTS", {})
+    hook = KINDS[kind].VAR_DEFAULTS
     unset = {key: str(variables[var]) for key, var in hook.items() if params.get(key) is None and var in variables}
     return {**params, **unset}

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 from generator.errors import Diagnostic
-from generator.format.templating import TemplateProblem, check_syntax, is_template, render
 from generator.format.load import Document, PathKey, format_path
+from generator.format.templating import TemplateProblem, check_syntax, is_template, render
 
 __all__ = [
     "INVALID", "Ctx", "Tmpl", "Option", "Field", "Str", "Int", "Number", "Bool", "Choice",

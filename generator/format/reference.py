@@ -9,10 +9,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.run.kinds import KINDS
+from generator.format.options import (
+    INVALID,
+    DirectedThreshold,
+    Duration,
+    KeyedMap,
+    ListOf,
+    MapOf,
+    Obj,
+    Option,
+    PerMode,
+    Threshold,
+    format_duration,
+)
 from generator.format.schema import CHECK_FIELDS, PROJECT_SCHEMA, RUNBOOK_SCHEMA
-from generator.format.options import (INVALID, DirectedThreshold, Duration, KeyedMap, ListOf, MapOf, Obj, Option, PerMode, Threshold,
-                     format_duration)
+from generator.run.kinds import KINDS
 
 __all__ = ["format_reference"]
 
@@ -72,7 +83,7 @@ def format_reference() -> str:
     out += _table(CHECK_FIELDS)
     for name, kind in KINDS.items():
         # a kind without assertion keys judges what it finds (a connection, an alarm's state)
-        assertions = ", ".join(f"`{a}`" for a in kind.ASSERTIONS) or getattr(kind, "IMPLICIT", "connecting")
+        assertions = ", ".join(f"`{a}`" for a in kind.ASSERTIONS) or kind.IMPLICIT
         one_of = " Give exactly one of " + ", ".join(f"`{k}`" for k in kind.SCHEMA.one_of) + "." if kind.SCHEMA.one_of else ""
         out += ["", f"#### `{name}`", "", f"{kind.DOC} Asserts with: {assertions}.{one_of}", ""]
         out += _table(kind.SCHEMA.fields)

@@ -10,8 +10,21 @@ from __future__ import annotations
 
 import re
 
-from generator.format.options import (SAFE_ID, SAFE_ID_HINT, Choice, Duration, Int, KeyedMap, ListOf, MapOf, ModeList,
-                                      Obj, Option, PerMode, Str)
+from generator.format.options import (
+                                      SAFE_ID,
+                                      SAFE_ID_HINT,
+                                      Choice,
+                                      Duration,
+                                      Int,
+                                      KeyedMap,
+                                      ListOf,
+                                      MapOf,
+                                      ModeList,
+                                      Obj,
+                                      Option,
+                                      PerMode,
+                                      Str,
+)
 
 __all__ = ["PROJECT_FILE", "PROJECT_SCHEMA", "RUNBOOK_SCHEMA", "CHECK_FIELDS", "MODE_VARS", "DEFAULT_TIMEOUT",
            "DEFAULT_STALE_AFTER", "DEFAULT_HISTORY", "MODE_IDS", "RESERVED_IDS"]

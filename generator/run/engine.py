@@ -25,10 +25,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable, Sequence
 
-from generator.run.kinds import KINDS
-from generator.run.kinds.base import PROBE_TIMEOUT, ProbeContext
 from generator.format.model import CheckSpec
 from generator.format.schema import DEFAULT_TIMEOUT
+from generator.run.kinds import KINDS
+from generator.run.kinds.base import PROBE_TIMEOUT, ProbeContext
 from generator.run.results import EVIDENCE_TOTAL, Outcome, Result, State, bounded, retry_note
 from generator.run.secrets import MissingSecret, Resolved, resolve_secrets
 
@@ -142,7 +142,7 @@ async def _probe(spec: CheckSpec, ctx: ProbeContext, timeout: float) -> Outcome:
     kind = KINDS[spec.kind]
     PROBE_TIMEOUT.set(timeout)  # this check's task only: wait_for copies the context
     try:
-        secrets = resolve_secrets(spec.params, ctx.root, getattr(kind, "secret_quoting", _no_quoting)(spec.params))
+        secrets = resolve_secrets(spec.params, ctx.root, kind.secret_quoting(spec.params))
     except MissingSecret as exc:
         return Outcome(State.UNKNOWN, str(exc), "error")
     try:
@@ -154,10 +154,6 @@ async def _probe(spec: CheckSpec, ctx: ProbeContext, timeout: float) -> Outcome:
     except Exception as exc:  # a probe must never take the run down
         outcome = _failed(spec, classify(exc), exc)
     return _masked(outcome, secrets)
-
-
-def _no_quoting(params: dict[str, Any]) -> dict[str, Callable[[str], str]]:
-    return {}
 
 
 def _failed(spec: CheckSpec, outcome: Outcome, exc: BaseException | None = None) -> Outcome:
@@ -228,7 +224,7 @@ async def run_checks(specs: Sequence[CheckSpec], mode: str, root: Path, options:
                      on_result: Callable[[Result], None] | None = None) -> list[Result]:
     """Run ``specs`` and return one Result each, in the order given."""
     gate = asyncio.Semaphore(max(1, options.concurrency))
-    pool = HttpPool(options.concurrency) if any(s.kind in ("http", "prometheus") and s.applies for s in specs) else None
+    pool = HttpPool(options.concurrency) if any(KINDS[s.kind].USES_HTTP and s.applies for s in specs) else None
     ctx = ProbeContext(root=root, http=pool)
     runs: dict[str, asyncio.Task[Result]] = {}
     tasks = []

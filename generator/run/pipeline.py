@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from generator.errors import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, RunbooksError, UsageError
-from generator.fsutil import write_atomic
 from generator.format.catalog import load_catalog
 from generator.format.model import Catalog, CheckSpec
+from generator.fsutil import write_atomic
 from generator.provenance import git_commit
 from generator.run.engine import RunOptions, run_checks_sync, utc_now
 from generator.run.kinds import KINDS

@@ -26,8 +26,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from generator.fsutil import locked, write_atomic
 from generator.format.schema import DEFAULT_HISTORY, DEFAULT_STALE_AFTER
+from generator.fsutil import locked, write_atomic
 from generator.run.results import Result
 
 __all__ = ["SCHEMA_VERSION", "STORE_VERSION", "RunInfo", "RunRecord", "Listed", "ResultsIndex", "store_dir",

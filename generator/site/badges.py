@@ -11,8 +11,8 @@ from html import escape
 from pathlib import Path
 
 from generator.fsutil import write_atomic
-from generator.site.stamp import runbook_state
 from generator.run.store import Listed, ResultsIndex
+from generator.site.stamp import runbook_state
 
 __all__ = ["BADGE_FILE", "badge_message", "badge_svg", "write_badges"]
 

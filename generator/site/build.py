@@ -13,10 +13,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from generator.checkscripts.generate import write_scripts
 from generator.errors import RunbooksError
 from generator.format.catalog import load_catalog
 from generator.format.model import Catalog
-from generator.checkscripts.generate import write_scripts
 
 __all__ = ["build_site", "build"]
 

@@ -16,13 +16,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from generator.site.badges import write_badges
 from generator.errors import ConfigError
 from generator.format.catalog import load_catalog
 from generator.format.model import Catalog
+from generator.run.store import ResultsIndex
+from generator.site.badges import write_badges
 from generator.site.render import nav, render_pages
 from generator.site.stamp import filtered_index, stamp_html
-from generator.run.store import ResultsIndex
 
 __all__ = ["RunbooksPlugin"]
 

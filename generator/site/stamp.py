@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from generator.fsutil import write_atomic
-from generator.site.slots import MARK, SLOT
-from generator.site.templates import environment
-from generator.site.history import Strip, strip
 from generator.run.results import Result, State, worst
 from generator.run.store import Listed, ResultsIndex, load_index
+from generator.site.history import Strip, strip
+from generator.site.slots import MARK, SLOT
+from generator.site.templates import environment
 
 if TYPE_CHECKING:
     from generator.format.model import Catalog

@@ -13,7 +13,6 @@ from generator.run.results import State
 from tests.conftest import closed_port
 from tests.helpers import run_one
 
-
 # --- OK ----------------------------------------------------------------------
 
 def test_status_json_fields_body_contains_and_regex_all_pass(project, http_server):

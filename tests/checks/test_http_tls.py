@@ -6,7 +6,6 @@ by a test CA (tests/tlsutil.py).
 
 from __future__ import annotations
 
-
 import pytest
 
 from generator.run.results import State

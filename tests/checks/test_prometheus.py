@@ -17,8 +17,7 @@ from typing import Iterator
 
 import pytest
 
-from demo.prometheus import (INSTALL_HINT, Prometheus, PrometheusMissing, demo_targets, find_prometheus,
-                                      start_prometheus)
+from demo.prometheus import INSTALL_HINT, Prometheus, PrometheusMissing, demo_targets, find_prometheus, start_prometheus
 from demo.stack import RunningStack, set_failed, start_stack, stop_stack
 from generator.run.results import State
 from tests.conftest import closed_port

@@ -11,12 +11,10 @@ from pathlib import Path
 import pytest
 
 from demo import aws
-from generator.run.engine import RunOptions, run_checks_sync
 from generator.format.catalog import load_catalog
+from generator.run.engine import RunOptions, run_checks_sync
 from generator.run.results import State
 from tests.conftest import REPO, free_port
-
-AWS_KINDS = {"aws_s3", "aws_cloudwatch_alarms", "aws_ecs_service"}
 
 
 @pytest.fixture(scope="module")
@@ -24,21 +22,25 @@ def seeded() -> Iterator[str]:
     """A seeded moto_server on a free port, as the demo starts it."""
     moto = aws.start_moto()
     try:
-        aws.seed_moto(aws.plan_seed(load_catalog(REPO)), moto.endpoint)
+        assert aws.seed_moto(load_catalog(REPO), moto.endpoint) == 6 + 10 + 5
         yield moto.endpoint
     finally:
         aws.stop_moto(moto)
     assert moto.proc.poll() is not None
 
 
-def test_seed_plan_follows_the_aws_runbooks():
-    seed = aws.plan_seed(load_catalog(REPO))
-    assert {b for b, _ in seed.backups} == {"example-ops-backups"}
-    assert ("example-ops-backups", "intentbot/sessions-") in seed.backups
-    assert ("example-ops-backups", "platform/platform-db-") in seed.backups
-    assert {c for c, _ in seed.services} == {"ops-prod"}
-    assert ("ops-prod", "openframe-green") in seed.services and len(seed.services) == 10
-    assert {"search-p95-latency", "platform-5xx-rate"} <= seed.alarms and len(seed.alarms) == 15
+def test_the_emulated_kinds_come_from_the_registry():
+    assert set(aws.EMULATED_KINDS) == {"aws_s3", "aws_cloudwatch_alarms", "aws_ecs_service"}
+
+
+def test_each_kind_seeded_what_its_checks_look_at(seeded):
+    emulator = aws.MotoEmulator(seeded)
+    keys = [o["Key"] for o in emulator.client("s3").list_objects_v2(Bucket="example-ops-backups")["Contents"]]
+    assert len([k for k in keys if k.startswith("intentbot/sessions-")]) == 3 and len(keys) == 6 * 3
+    services = emulator.client("ecs").list_services(cluster="ops-prod")["serviceArns"]
+    assert len(services) == 10 and any(s.endswith("/openframe-green") for s in services)
+    alarms = {a["AlarmName"] for a in emulator.client("cloudwatch").describe_alarms()["MetricAlarms"]}
+    assert {"search-p95-latency", "platform-5xx-rate"} <= alarms and len(alarms) == 15
 
 
 def test_demo_aws_view_is_green_except_the_alarms_broken_on_purpose(seeded, monkeypatch):
@@ -47,7 +49,7 @@ def test_demo_aws_view_is_green_except_the_alarms_broken_on_purpose(seeded, monk
     for name, value in {**aws.DEMO_CREDENTIALS, "AWS_ENDPOINT_URL": seeded}.items():
         monkeypatch.setenv(name, value)
     catalog = load_catalog(REPO)
-    specs = [c for v in catalog.views("aws") for c in v.active_checks if c.kind in AWS_KINDS]
+    specs = [c for v in catalog.views("aws") for c in v.active_checks if c.kind in aws.EMULATED_KINDS]
     results = {r.key: r for r in run_checks_sync(specs, "aws", REPO, RunOptions())}
     assert len(results) == 6 + 10 + 5  # S3 (intentbot has two), ECS blue and green, alarms
     assert results["search-incident/alarms"].state is State.CRITICAL
@@ -57,7 +59,7 @@ def test_demo_aws_view_is_green_except_the_alarms_broken_on_purpose(seeded, monk
     others = {k: (r.state, r.summary) for k, r in results.items()
               if k not in ("search-incident/alarms", "intentbot-incident/alarms")}
     assert {k: s for k, (s, _) in others.items() if s is not State.OK} == {}, others
-    assert results["openframe-deploy/ecs-green"].summary == "ACTIVE: 3/3 running, 0 pending"
+    assert results["openframe-deploy/ecs-green"].summary == "ACTIVE: 2/2 running, 0 pending"
     assert results["omnichat-deploy/ecs-blue"].summary == "ACTIVE: 2/2 running, 0 pending"
     assert results["platform-backup/s3-backup"].observed.startswith("newest platform/platform-db-")
 

@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from demo.prometheus import INSTALL_HINT, PrometheusError, find_prometheus, start_prometheus
 from demo import ports
 from demo.ports import PortTaken
+from demo.prometheus import INSTALL_HINT, PrometheusError, find_prometheus, start_prometheus
 from tests.conftest import REPO, free_port
-
 
 
 @pytest.fixture(autouse=True)

@@ -1,15 +1,26 @@
 """The check kinds, listed once.
 
-Each kind is a module with ``NAME``, ``DOC``, ``SCHEMA`` (its block's keys),
-``ASSERTIONS`` (keys that assert something; empty when connecting is the
-assertion), ``describe(params)`` and ``async probe(params, ctx)``; optionally
-``VAR_DEFAULTS`` (key → mode variable it defaults to, read by the model). The
-validator, the CLI help, the site and the format reference all read this dict.
+Each kind is a module that implements ``base.Kind`` (its schema, probe,
+description, and the hooks with defaults in ``base``). The validator, the
+engine, the CLI, the site, the format reference and the demo all read this
+dict: adding a kind is its module, one line here, its tests and the
+regenerated reference.
 """
 
 from __future__ import annotations
 
-from generator.run.kinds import aws_cloudwatch_alarms, aws_ecs_service, aws_s3, command, disk, file, http, prometheus, tcp, tls
+from generator.run.kinds import (
+                                 aws_cloudwatch_alarms,
+                                 aws_ecs_service,
+                                 aws_s3,
+                                 command,
+                                 disk,
+                                 file,
+                                 http,
+                                 prometheus,
+                                 tcp,
+                                 tls,
+)
 from generator.run.kinds.base import Kind
 
 __all__ = ["KINDS", "Kind"]

@@ -17,9 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from generator.run.results import Outcome, State, bounded
 from generator.format.options import Str
 from generator.run.kinds.base import PROBE_TIMEOUT
+from generator.run.results import Outcome, State, bounded
 
 __all__ = ["AWS_FIELDS", "VAR_DEFAULTS", "INSTALL_HINT", "call", "outcome_for", "timestamp"]
 

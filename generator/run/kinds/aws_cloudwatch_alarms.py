@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
-from generator.run.results import Outcome, State, bounded
 from generator.format.options import Choice, ListOf, Obj, Str
 from generator.run.kinds import _aws as aws
-from generator.run.kinds.base import ProbeContext
+from generator.run.kinds.base import Emulator, ProbeContext, no_secret_quoting
+from generator.run.results import Outcome, State, bounded
 
 NAME = "aws_cloudwatch_alarms"
 DOC = ("Check CloudWatch alarms (metric and composite): any alarm in ALARM is CRITICAL; a named alarm that does not "
@@ -22,8 +22,29 @@ SCHEMA = Obj({
 }, one_of=("names", "prefix"))
 ASSERTIONS: tuple[str, ...] = ()
 IMPLICIT = "the alarms' states"
-VAR_DEFAULTS = aws.VAR_DEFAULTS
+VAR_DEFAULTS: Mapping[str, str] = aws.VAR_DEFAULTS
+USES_HTTP = False
+EMULATOR: str | None = "aws"
+secret_quoting = no_secret_quoting
 NAMES_PER_CALL = 100  # DescribeAlarms accepts at most 100 names
+
+
+# Alarms a seeded prefix holds: what a load-balanced service typically alarms on.
+SEED_SUFFIXES = {"5xx-rate": ("HTTPCode_Target_5XX_Count", 1.0), "p95-latency": ("TargetResponseTime", 200.0),
+                 "unhealthy-hosts": ("UnHealthyHostCount", 1.0)}
+
+
+def seed(params: dict[str, Any], emulator: Emulator) -> None:
+    """The named alarms (or, for a prefix, one per SEED_SUFFIXES), each in OK."""
+    cloudwatch = emulator.client("cloudwatch")
+    names = params.get("names") or [params["prefix"] + suffix for suffix in SEED_SUFFIXES]
+    for name in names:
+        metric, threshold = next((m for s, m in SEED_SUFFIXES.items() if name.endswith(s)), ("Errors", 1.0))
+        cloudwatch.put_metric_alarm(AlarmName=name, Namespace="AWS/ApplicationELB", MetricName=metric,
+                                    Statistic="Average", Period=60, EvaluationPeriods=3, Threshold=threshold,
+                                    ComparisonOperator="GreaterThanThreshold")
+        cloudwatch.set_alarm_state(AlarmName=name, StateValue="OK",
+                                   StateReason="Threshold Crossed: 3 datapoints were not greater than the threshold.")
 
 
 def describe(params: dict[str, Any]) -> str:

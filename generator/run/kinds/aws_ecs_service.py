@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
-from generator.run.results import Outcome, State, bounded
 from generator.format.options import Obj, Str
 from generator.run.kinds import _aws as aws
-from generator.run.kinds.base import Judge, ProbeContext
+from generator.run.kinds.base import Emulator, Judge, ProbeContext, no_secret_quoting
+from generator.run.results import Outcome, State, bounded
 
 NAME = "aws_ecs_service"
 DOC = ("Check an ECS service: missing or inactive, or fewer tasks running than desired, is CRITICAL; a deployment "
@@ -19,8 +19,25 @@ SCHEMA = Obj({
 })
 ASSERTIONS: tuple[str, ...] = ()
 IMPLICIT = "the service's task counts and deployments"
-VAR_DEFAULTS = aws.VAR_DEFAULTS
+VAR_DEFAULTS: Mapping[str, str] = aws.VAR_DEFAULTS
+USES_HTTP = False
+EMULATOR: str | None = "aws"
+secret_quoting = no_secret_quoting
 EVENTS_SHOWN = 5
+
+
+SEED_TASKS = 2  # desired count of a seeded service (moto runs MOTO_ECS_SERVICE_RUNNING tasks)
+
+
+def seed(params: dict[str, Any], emulator: Emulator) -> None:
+    """The cluster, a task definition and the service at its desired count."""
+    ecs = emulator.client("ecs")
+    ecs.create_cluster(clusterName=params["cluster"])  # idempotent: a second service's cluster is the same one
+    family = params["service"]
+    ecs.register_task_definition(family=family, containerDefinitions=[
+        {"name": family, "image": f"example/{family}:1.0", "memory": 512}])
+    ecs.create_service(cluster=params["cluster"], serviceName=params["service"], taskDefinition=family,
+                       desiredCount=SEED_TASKS)
 
 
 def describe(params: dict[str, Any]) -> str:

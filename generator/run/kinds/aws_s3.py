@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import heapq
 import time
-from typing import Any
+from typing import Any, Mapping
 
-from generator.run.results import Outcome
 from generator.format.options import Duration, Obj, Size, Str, Threshold, format_duration
 from generator.run.kinds import _aws as aws
-from generator.run.kinds.base import Judge, ProbeContext
+from generator.run.kinds.base import CONNECTING, Emulator, Judge, ProbeContext, no_secret_quoting
+from generator.run.results import Outcome
 
 NAME = "aws_s3"
 DOC = ("Check the newest object under an S3 prefix (backup freshness and size); no object under the prefix is "
@@ -22,8 +22,31 @@ SCHEMA = Obj({
     **aws.AWS_FIELDS,
 })
 ASSERTIONS: tuple[str, ...] = ("newest_age", "min_size")
-VAR_DEFAULTS = aws.VAR_DEFAULTS
+VAR_DEFAULTS: Mapping[str, str] = aws.VAR_DEFAULTS
+IMPLICIT = CONNECTING
+USES_HTTP = False
+EMULATOR: str | None = "aws"
+secret_quoting = no_secret_quoting
 SHOWN = 10  # newest objects listed in the evidence
+
+
+SEED_OBJECTS = 3  # nightly archives under the prefix; the last written is the newest
+SEED_SIZE = 64 * 1024
+
+
+def seed(params: dict[str, Any], emulator: Emulator) -> None:
+    """A bucket holding three nightly archives under the prefix, big enough for any ``min_size`` up to 64 KiB."""
+    s3 = emulator.client("s3")
+    region = params.get("region") or "us-east-1"
+    try:
+        location = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        s3.create_bucket(Bucket=params["bucket"], **location)
+    except s3.exceptions.BucketAlreadyOwnedByYou:
+        pass  # another check's prefix in the same bucket
+    today = time.time()
+    for days_ago in range(SEED_OBJECTS - 1, -1, -1):
+        name = f"{params['prefix'] or ''}{time.strftime('%Y%m%d', time.gmtime(today - days_ago * 86400))}.tar.gz"
+        s3.put_object(Bucket=params["bucket"], Key=name, Body=b"\x1f\x8b" + bytes(SEED_SIZE - 2))
 
 
 def describe(params: dict[str, Any]) -> str:

@@ -1,19 +1,29 @@
-"""What every check kind shares: the probe context and the assertion judge."""
+"""What every check kind shares: the contract (``Kind``), its defaults, the probe context and the judge.
+
+A kind is a module. ``Kind`` names every member a kind module must have; a
+member most kinds do not need has a default here (``CONNECTING``,
+``NO_VAR_DEFAULTS``, ``no_secret_quoting``, ``nothing_to_seed``), which a
+kind assigns explicitly, as pre-commit's languages take ``lang_base``'s
+``basic_*`` functions. Nobody reads a kind with ``getattr``: a missing member
+is a type error.
+"""
 
 from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Protocol
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol
 
-from generator.run.results import Outcome, State, expected_actual
 from generator.format.options import Obj, format_duration
+from generator.run.results import Outcome, State, expected_actual
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["Kind", "ProbeContext", "Judge", "HttpClients", "PROBE_TIMEOUT"]
+__all__ = ["Kind", "Emulator", "ProbeContext", "Judge", "HttpClients", "PROBE_TIMEOUT", "CONNECTING", "NO_VAR_DEFAULTS",
+           "no_secret_quoting", "nothing_to_seed"]
 
 # The running probe's time limit, set by the engine per check: kinds whose
 # client library blocks in a thread (boto3) size their own socket timeouts
@@ -33,17 +43,49 @@ class ProbeContext:
     http: HttpClients | None = None
 
 
+class Emulator(Protocol):
+    """A local stand-in for a provider's API (moto_server for AWS), as the demo and the tests run one."""
+
+    def client(self, service: str) -> Any:
+        """A client of the emulator for ``service`` (a boto3 client for AWS)."""
+
+
 class Kind(Protocol):
-    """A check kind module: see generator/kinds/http.py for a full example."""
+    """A check kind module: see generator/run/kinds/http.py for a full example."""
 
     NAME: str
-    SCHEMA: Obj
-    ASSERTIONS: tuple[str, ...]
-    DOC: str
+    DOC: str  # one paragraph, for the format reference
+    SCHEMA: Obj  # the keys of its block
+    ASSERTIONS: tuple[str, ...]  # keys that assert something; empty when the probe itself is the assertion
+    IMPLICIT: str  # what it asserts when ASSERTIONS is empty, for the reference ("connecting")
+    VAR_DEFAULTS: Mapping[str, str]  # key → the mode variable it defaults to when the check leaves it out
+    USES_HTTP: bool  # probes through the run's shared HTTP clients (``ProbeContext.http``)
+    EMULATOR: str | None  # the emulator the demo and tests run it against ("aws": moto_server), or None
 
-    def describe(self, params: dict[str, Any]) -> str: ...
+    def describe(self, params: dict[str, Any]) -> str:
+        """The target in a few words (``GET https://…``), for pages and evidence."""
 
-    async def probe(self, params: dict[str, Any], ctx: ProbeContext) -> Outcome: ...
+    async def probe(self, params: dict[str, Any], ctx: ProbeContext) -> Outcome:
+        """Look, judge and return an Outcome; raise for what ``engine.classify`` maps (timeouts, refusals…)."""
+
+    def secret_quoting(self, params: dict[str, Any]) -> Mapping[str, Callable[[str], str]]:
+        """Key → how a ``${env:…}`` secret filled into that key is quoted (a shell word in a command line)."""
+
+    def seed(self, params: dict[str, Any], emulator: Emulator) -> None:
+        """Make ``emulator`` hold what a passing check expects (a bucket with a fresh backup, an alarm in OK)."""
+
+
+CONNECTING = "connecting"  # the default IMPLICIT: the probe connecting is the assertion
+NO_VAR_DEFAULTS: Mapping[str, str] = MappingProxyType({})
+
+
+def no_secret_quoting(params: dict[str, Any]) -> Mapping[str, Callable[[str], str]]:
+    """Secrets are filled in as they are."""
+    return {}
+
+
+def nothing_to_seed(params: dict[str, Any], emulator: Emulator) -> None:
+    """No emulator holds what this kind looks at (it probes the demo stack, a file, a process)."""
 
 
 @dataclass

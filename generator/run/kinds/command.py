@@ -15,9 +15,9 @@ import shlex
 import signal
 from typing import Any
 
-from generator.run.results import EVIDENCE_LIMIT, Outcome, State
 from generator.format.options import Argv, Bool, Int, ListOf, Obj, Regex, Str
-from generator.run.kinds.base import Judge, ProbeContext
+from generator.run.kinds.base import CONNECTING, NO_VAR_DEFAULTS, Judge, ProbeContext, nothing_to_seed
+from generator.run.results import EVIDENCE_LIMIT, Outcome, State
 
 NAME = "command"
 DOC = "Run a command (no shell unless `shell: true`; cwd is the project root) and check its exit code and output."
@@ -33,6 +33,11 @@ SCHEMA = Obj({
     "stdout_regex": ListOf(Regex(), "Regular expression stdout must match (one or a list).", single=True, example="^ok$"),
 })
 ASSERTIONS: tuple[str, ...] = ("exit_code", "stdout_contains", "stdout_regex")
+IMPLICIT = CONNECTING
+VAR_DEFAULTS = NO_VAR_DEFAULTS
+USES_HTTP = False
+EMULATOR: str | None = None
+seed = nothing_to_seed
 
 
 def argv(params: dict[str, Any]) -> list[str]:

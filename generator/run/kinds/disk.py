@@ -7,9 +7,16 @@ import os
 from pathlib import Path
 from typing import Any
 
-from generator.run.results import Outcome
 from generator.format.options import Number, Obj, Str, Threshold
-from generator.run.kinds.base import Judge, ProbeContext
+from generator.run.kinds.base import (
+    CONNECTING,
+    NO_VAR_DEFAULTS,
+    Judge,
+    ProbeContext,
+    no_secret_quoting,
+    nothing_to_seed,
+)
+from generator.run.results import Outcome
 
 NAME = "disk"
 DOC = "Check how full the file system holding a path is (as df's Use%)."
@@ -18,6 +25,12 @@ SCHEMA = Obj({
     "used_percent": Threshold(Number(min=0, max=100), "Used-space thresholds in percent.", example={"warn": 80, "crit": 90}),
 })
 ASSERTIONS: tuple[str, ...] = ("used_percent",)
+IMPLICIT = CONNECTING
+VAR_DEFAULTS = NO_VAR_DEFAULTS
+USES_HTTP = False
+EMULATOR: str | None = None
+secret_quoting = no_secret_quoting
+seed = nothing_to_seed
 
 
 def describe(params: dict[str, Any]) -> str:

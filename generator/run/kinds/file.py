@@ -9,9 +9,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from generator.run.results import Outcome
 from generator.format.options import Bool, Duration, Obj, Size, Str, Threshold, format_duration
-from generator.run.kinds.base import Judge, ProbeContext
+from generator.run.kinds.base import (
+    CONNECTING,
+    NO_VAR_DEFAULTS,
+    Judge,
+    ProbeContext,
+    no_secret_quoting,
+    nothing_to_seed,
+)
+from generator.run.results import Outcome
 
 NAME = "file"
 DOC = "Check a file or glob: existence, age of the newest match (backup freshness), size."
@@ -22,6 +29,12 @@ SCHEMA = Obj({
     "min_size": Size("Minimum size of the newest match (bytes, or 10KB, 5MiB…).", example="1KB"),
 })
 ASSERTIONS: tuple[str, ...] = ("exists", "newest_age", "min_size")
+IMPLICIT = CONNECTING
+VAR_DEFAULTS = NO_VAR_DEFAULTS
+USES_HTTP = False
+EMULATOR: str | None = None
+secret_quoting = no_secret_quoting
+seed = nothing_to_seed
 
 
 def describe(params: dict[str, Any]) -> str:

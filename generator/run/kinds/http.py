@@ -10,13 +10,34 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from generator.run.results import Outcome, State, bounded
-from generator.format.options import (INVALID, Bool, Choice, Ctx, Int, ListOf, MapOf, Number, Obj, Option, Regex, Scalar, Str,
-                      Threshold)
-from generator.run.wire import wire_latency_ms
 from generator.format.load import PathKey
-from generator.run.kinds.base import Judge, ProbeContext
+from generator.format.options import (
+    INVALID,
+    Bool,
+    Choice,
+    Ctx,
+    Int,
+    ListOf,
+    MapOf,
+    Number,
+    Obj,
+    Option,
+    Regex,
+    Scalar,
+    Str,
+    Threshold,
+)
+from generator.run.kinds.base import (
+    CONNECTING,
+    NO_VAR_DEFAULTS,
+    Judge,
+    ProbeContext,
+    no_secret_quoting,
+    nothing_to_seed,
+)
 from generator.run.kinds.tls import CaFileError, CertFacts, read_cert, trust_context
+from generator.run.results import Outcome, State, bounded
+from generator.run.wire import wire_latency_ms
 
 NAME = "http"
 DOC = "Request a URL (read-only methods only) and check the answer."
@@ -75,6 +96,12 @@ SCHEMA: Obj = HttpBlock({
                                higher_is_worse=False, example={"warn": 30, "crit": 7}),
 })
 ASSERTIONS: tuple[str, ...] = ("status", "headers", "body_contains", "body_regex", "json", "latency_ms", "tls_days_left")
+IMPLICIT = CONNECTING
+VAR_DEFAULTS = NO_VAR_DEFAULTS
+USES_HTTP = True
+EMULATOR: str | None = None
+secret_quoting = no_secret_quoting
+seed = nothing_to_seed
 
 
 def describe(params: dict[str, Any]) -> str:

@@ -13,10 +13,17 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from generator.run.results import Outcome, State, bounded
 from generator.format.options import Bool, Choice, DirectedThreshold, MapOf, Number, Obj, Str
-from generator.run.kinds.base import Judge, ProbeContext
+from generator.run.kinds.base import (
+    CONNECTING,
+    NO_VAR_DEFAULTS,
+    Judge,
+    ProbeContext,
+    no_secret_quoting,
+    nothing_to_seed,
+)
 from generator.run.kinds.http import read_bounded
+from generator.run.results import Outcome, State, bounded
 
 NAME = "prometheus"
 DOC = ("Run an instant PromQL query against Prometheus and judge the scalar, or each series of the vector, "
@@ -39,6 +46,12 @@ SCHEMA = Obj({
     "verify": Bool("Verify the TLS certificate of an https Prometheus.", default=True),
 })
 ASSERTIONS: tuple[str, ...] = ("value", "no_data")
+IMPLICIT = CONNECTING
+VAR_DEFAULTS = NO_VAR_DEFAULTS
+USES_HTTP = True
+EMULATOR: str | None = None
+secret_quoting = no_secret_quoting
+seed = nothing_to_seed
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,16 @@ import asyncio
 import time
 from typing import Any
 
-from generator.run.results import Outcome
 from generator.format.options import Int, Number, Obj, Str, Threshold
-from generator.run.kinds.base import Judge, ProbeContext
+from generator.run.kinds.base import (
+    CONNECTING,
+    NO_VAR_DEFAULTS,
+    Judge,
+    ProbeContext,
+    no_secret_quoting,
+    nothing_to_seed,
+)
+from generator.run.results import Outcome
 
 NAME = "tcp"
 DOC = "Connect to a TCP port. A refused or timed-out connection is CRITICAL."
@@ -18,6 +25,12 @@ SCHEMA = Obj({
     "latency_ms": Threshold(Number(min=0), "Connect time thresholds in milliseconds.", example={"warn": 50, "crit": 500}),
 })
 ASSERTIONS: tuple[str, ...] = ()  # connecting is the assertion
+IMPLICIT = CONNECTING
+VAR_DEFAULTS = NO_VAR_DEFAULTS
+USES_HTTP = False
+EMULATOR: str | None = None
+secret_quoting = no_secret_quoting
+seed = nothing_to_seed
 
 
 def describe(params: dict[str, Any]) -> str:

@@ -16,12 +16,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from generator.run.results import Outcome, State
 from generator.format.options import Int, Number, Obj, Str, Threshold
-from generator.run.kinds.base import Judge, ProbeContext
+from generator.run.kinds.base import (
+    CONNECTING,
+    NO_VAR_DEFAULTS,
+    Judge,
+    ProbeContext,
+    no_secret_quoting,
+    nothing_to_seed,
+)
+from generator.run.results import Outcome, State
 
-__all__ = ["NAME", "DOC", "SCHEMA", "ASSERTIONS", "describe", "probe", "CertFacts", "read_cert", "trust_context",
-           "CaFileError"]
+__all__ = ["NAME", "DOC", "SCHEMA", "ASSERTIONS", "IMPLICIT", "VAR_DEFAULTS", "USES_HTTP", "EMULATOR", "describe", "probe",
+           "secret_quoting", "seed", "CertFacts", "read_cert", "trust_context", "CaFileError"]
 
 NAME = "tls"
 DOC = ("Connect with TLS, verify the certificate chain and name, and judge the days it has left. "
@@ -39,6 +46,12 @@ SCHEMA = Obj({
                            "CRITICAL.", higher_is_worse=False, example={"warn": 30, "crit": 7}),
 })
 ASSERTIONS: tuple[str, ...] = ()  # a verified handshake is the assertion; days_left adds thresholds
+IMPLICIT = CONNECTING
+VAR_DEFAULTS = NO_VAR_DEFAULTS
+USES_HTTP = False
+EMULATOR: str | None = None
+secret_quoting = no_secret_quoting
+seed = nothing_to_seed
 
 # OpenSSL verify codes (X509_V_ERR_*) that have their own wording.
 _NOT_YET_VALID, _EXPIRED, _HOST_MISMATCH, _IP_MISMATCH = 9, 10, 62, 64
