@@ -142,13 +142,13 @@ def closed_port() -> int:
 
 
 class Project:
-    """A throw-away project directory: runbooks/, mkdocs.yml and the docs assets."""
+    """A throw-away project directory: runbooks/, mkdocs.yml and an empty docs/ (the plugin adds its assets)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         (root / "runbooks").mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-        shutil.copytree(REPO / "site_templates" / "docs", root / "site_templates" / "docs", dirs_exist_ok=True)
+        (root / "docs").mkdir(exist_ok=True)
         self.write("_project", PROJECT_YAML)
 
     def write(self, runbook_id: str, text: str) -> Path:

@@ -23,6 +23,7 @@ from generator.run.store import ResultsIndex
 from generator.site.badges import write_badges
 from generator.site.render import nav, render_pages
 from generator.site.stamp import filtered_index, stamp_html
+from generator.site.templates import ASSETS
 
 __all__ = ["RunbooksPlugin"]
 
@@ -40,6 +41,9 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         return (base / self.config.root).resolve() if self.config.root else base
 
     def on_config(self, config: Any) -> Any:
+        if config.theme.name != "material":
+            raise PluginError(f"the runbooks plugin needs the Material theme (theme: {{name: material}}); "
+                              f"mkdocs.yml sets theme {config.theme.name!r}")
         try:
             self.catalog = load_catalog(self._root(config))
         except ConfigError as exc:
@@ -48,12 +52,17 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         if self.catalog.project.title and config.site_name in (None, "", "Runbooks"):
             config.site_name = self.catalog.project.title
         config.nav = nav(self.catalog)
+        _add_what_pages_need(config)
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
         assert self.catalog is not None
         for path, content in render_pages(self.catalog).items():
             files.append(File.generated(config, path, content=content))
+        for asset in sorted(p for p in ASSETS.rglob("*") if p.is_file()):
+            uri = f"assets/{asset.relative_to(ASSETS).as_posix()}"
+            if files.get_file_from_path(uri) is None:  # the project's own file of that name wins
+                files.append(File.generated(config, uri, abs_src_path=str(asset)))
         return files
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
@@ -67,3 +76,25 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         server.watch(str(self._root(config) / "runbooks"))
         return server
+
+
+# What the generated pages are written with: Material's Markdown extensions, and the plugin's own CSS and JS.
+MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
+    "admonition": {}, "attr_list": {}, "md_in_html": {}, "tables": {}, "toc": {"permalink": True},
+    "pymdownx.details": {}, "pymdownx.highlight": {"anchor_linenums": True}, "pymdownx.inlinehilite": {},
+    "pymdownx.superfences": {}, "pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True},
+}
+STYLESHEETS = ("assets/runbooks.css", "assets/print.css")
+SCRIPTS = ("assets/runbooks.js", "assets/checklist.js", "assets/print.js")
+
+
+def _add_what_pages_need(config: Any) -> None:
+    """Add the extensions and assets the pages need (as Material's own plugins do), keeping the project's settings."""
+    for name, options in MARKDOWN_EXTENSIONS.items():
+        if name not in config.markdown_extensions:
+            config.markdown_extensions.append(name)
+            config.mdx_configs[name] = dict(options)
+    listed_css = {str(entry) for entry in config.extra_css}
+    config.extra_css.extend(css for css in STYLESHEETS if css not in listed_css)
+    listed_js = {str(entry) for entry in config.extra_javascript}
+    config.extra_javascript.extend(js for js in SCRIPTS if js not in listed_js)
