@@ -7,9 +7,12 @@ processes.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import ssl
+import stat
+import tempfile
 import textwrap
 import threading
 import time
@@ -171,3 +174,21 @@ class Project:
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return Project(tmp_path / "proj")
+
+
+@pytest.fixture
+def shared_project() -> Iterator[Project]:
+    """A project other users can read (tmp_path is root's, 0700): files 0644 and directories 0755."""
+    base = Path(tempfile.mkdtemp(prefix="runbooks-shared-"))
+    base.chmod(0o755)
+    closed = [p for p in base.parents if not p.stat().st_mode & stat.S_IXOTH]
+    if closed:
+        shutil.rmtree(base)
+        pytest.fail(f"{closed[0]} is closed to other users; point TMPDIR at a directory they can traverse")
+    umask = os.umask(0o022)
+    try:
+        yield Project(base / "proj")
+    finally:
+        os.umask(umask)
+        shutil.rmtree(base)
+
