@@ -12,6 +12,7 @@ import shutil
 import socket
 import ssl
 import stat
+import subprocess
 import tempfile
 import textwrap
 import threading
@@ -192,3 +193,13 @@ def shared_project() -> Iterator[Project]:
         os.umask(umask)
         shutil.rmtree(base)
 
+
+def run_as_nobody(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` as the user nobody (as a web server would read), with runuser from util-linux."""
+    if os.geteuid() != 0:
+        message = "switching to the user nobody needs root"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    runuser = shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin")
+    if runuser is None:
+        pytest.fail("runuser not found: install util-linux (Debian: apt-get install util-linux)")
+    return subprocess.run([runuser, "-u", "nobody", "--", *argv], capture_output=True, text=True, timeout=60, cwd="/")
