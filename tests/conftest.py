@@ -194,11 +194,16 @@ def shared_project() -> Iterator[Project]:
         shutil.rmtree(base)
 
 
-def run_as_nobody(argv: list[str]) -> subprocess.CompletedProcess[str]:
-    """Run ``argv`` as the user nobody (as a web server would read), with runuser from util-linux."""
+def require_root() -> None:
+    """Tests that act as another user need root: skipped without it, except in CI, where that fails."""
     if os.geteuid() != 0:
         message = "switching to the user nobody needs root"
         pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+
+
+def run_as_nobody(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` as the user nobody (as a web server would read), with runuser from util-linux."""
+    require_root()
     runuser = shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin")
     if runuser is None:
         pytest.fail("runuser not found: install util-linux (Debian: apt-get install util-linux)")

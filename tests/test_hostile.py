@@ -17,11 +17,11 @@ import sys
 import traceback
 from pathlib import Path
 
-import pytest
-
 from generator.cli import runbooks_main
 from generator.model import load_catalog
 from generator.yamlload import MAX_DEPTH, MAX_FILE_BYTES, MAX_PROBLEMS
+
+from .conftest import require_root
 
 RUNBOOKS = str(Path(sys.executable).parent / "runbooks")
 PLAIN = "anchors and aliases are not part of the format; write the value out"
@@ -259,9 +259,7 @@ def validate_as_nobody(root: Path) -> tuple[int, str]:
 
     Forked, not executed: the interpreter may live where nobody cannot run it (a pyenv under /root).
     """
-    if os.geteuid() != 0:
-        message = "switching to the user nobody needs root"
-        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    require_root()
     nobody = pwd.getpwnam("nobody")
     read_end, write_end = os.pipe()
     pid = os.fork()
