@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import RunbooksError
+from .fsutil import fresh_dir
 from .model import Catalog, load_catalog
 from .scripts import write_scripts
 
@@ -36,7 +37,7 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True) -> None:
     handler = _ToStderr(logging.WARNING)
     logger.addHandler(handler)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    staging = fresh_dir(site_dir.parent, f".{site_dir.name}.building-")  # its mode becomes the site's
     try:
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(staging), strict=strict)
         config.plugins.on_startup(command="build", dirty=False)
