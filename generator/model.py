@@ -276,10 +276,11 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _load_document(path: Path, root: Path, schema: Obj, what: str) -> tuple[Document, Ctx]:
+def _load_document(path: Path, root: Path, schema: Obj | None = None, what: str = "") -> tuple[Document, Ctx]:
+    """Parse a file; with a ``schema``, an empty one (or only comments) is an error naming what it should hold."""
     doc = load_file(path, _display(path, root))
     ctx = Ctx(doc)
-    if not doc.fatal and doc.data is None:  # an empty file, or only comments
+    if schema is not None and not doc.fatal and doc.data is None:
         required = [name for name, option in schema.fields.items() if option.required]
         keys = f"{', '.join(required[:-1])} and {required[-1]}" if len(required) > 1 else "".join(required)
         doc.fail((1, 1), f"empty {what}: expected a mapping with {keys}")
