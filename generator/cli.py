@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -50,10 +51,21 @@ def guard(prog: str, func: Callable[[Sequence[str] | None], int], argv: Sequence
         print(f"{prog}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # a bug: one line here, the traceback in a log
-        log = Path(os.environ.get("TMPDIR", "/tmp")) / f"{prog}-crash.log"
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        print(f"{prog}: unexpected error: {type(exc).__name__}: {exc} (traceback in {log})", file=sys.stderr)
+        print(f"{prog}: unexpected error: {type(exc).__name__}: {exc} ({_crash_log(prog)})", file=sys.stderr)
         return EXIT_SOFTWARE
+
+
+def _crash_log(prog: str) -> str:
+    """The traceback, in $TMPDIR/<prog>-crash-<pid>.log: one log per process, so no run overwrites another's."""
+    from generator.fsutil import write_atomic
+
+    log = Path(tempfile.gettempdir()) / f"{prog}-crash-{os.getpid()}.log"
+    try:
+        write_atomic(log, traceback.format_exc(), mode=0o600)  # private: it may quote paths and values
+    except OSError as exc:
+        traceback.print_exc()
+        return f"cannot write {log}: {exc.strerror}; traceback above"
+    return f"traceback in {log}"
 
 
 # ---------------------------------------------------------------- runbooks

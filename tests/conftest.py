@@ -7,9 +7,13 @@ processes.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import ssl
+import stat
+import subprocess
+import tempfile
 import textwrap
 import threading
 import time
@@ -171,6 +175,39 @@ class Project:
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return Project(tmp_path / "proj")
+
+
+@pytest.fixture
+def shared_project() -> Iterator[Project]:
+    """A project other users can read (tmp_path is root's, 0700): files 0644 and directories 0755."""
+    base = Path(tempfile.mkdtemp(prefix="runbooks-shared-"))
+    base.chmod(0o755)
+    closed = [p for p in base.parents if not p.stat().st_mode & stat.S_IXOTH]
+    if closed:
+        shutil.rmtree(base)
+        pytest.fail(f"{closed[0]} is closed to other users; point TMPDIR at a directory they can traverse")
+    umask = os.umask(0o022)
+    try:
+        yield Project(base / "proj")
+    finally:
+        os.umask(umask)
+        shutil.rmtree(base)
+
+
+def require_root() -> None:
+    """Tests that act as another user need root: skipped without it, except in CI, where that fails."""
+    if os.geteuid() != 0:
+        message = "switching to the user nobody needs root"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+
+
+def run_as_nobody(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` as the user nobody (as a web server would read), with runuser from util-linux."""
+    require_root()
+    runuser = shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin")
+    if runuser is None:
+        pytest.fail("runuser not found: install util-linux (Debian: apt-get install util-linux)")
+    return subprocess.run([runuser, "-u", "nobody", "--", *argv], capture_output=True, text=True, timeout=60, cwd="/")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

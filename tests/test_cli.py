@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
 import textwrap
@@ -187,3 +189,18 @@ def test_selection_by_kind_brings_the_checks_it_needs(project, http_server, tmp_
     assert sorted(results) == ["port", "web"]  # 'other' is a tcp check nobody needs
     assert results["web"]["summary"] == "needs port (it is CRITICAL)"
     assert code == 1
+
+
+def test_an_unexpected_error_writes_a_log_of_its_own_per_process(tmp_path):
+    crash = "import sys; from generator.cli import guard; sys.exit(guard('runbooks', lambda argv: 1 / 0, None))"
+    runs = [subprocess.Popen([sys.executable, "-c", crash], stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "TMPDIR": str(tmp_path)}) for _ in range(2)]
+    for run in runs:
+        log = tmp_path / f"runbooks-crash-{run.pid}.log"
+        assert run.wait(timeout=60) == 70
+        assert run.stderr is not None and run.stderr.read() == (
+            f"runbooks: unexpected error: ZeroDivisionError: division by zero (traceback in {log})\n")
+        assert log.read_text().startswith("Traceback (most recent call last):\n")
+        assert log.read_text().endswith("ZeroDivisionError: division by zero\n")
+        assert stat.S_IMODE(log.stat().st_mode) == 0o600  # tracebacks may quote paths and values
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"runbooks-crash-{r.pid}.log" for r in runs)

@@ -8,6 +8,7 @@ listing every problem at once.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -35,18 +36,16 @@ def load_catalog(root: Path, *, overlays: bool = True) -> Catalog:
     With ``overlays``, a mode's ``vars_file`` (when it exists) overrides its ``vars``.
     """
     directory = root / "runbooks"
-    diagnostics: list[Diagnostic] = []
+    files, diagnostics = _runbook_files(directory, root)
     project_path = directory / PROJECT_FILE
-    if not project_path.is_file():
-        raise ConfigError([Diagnostic(_display(project_path, root), 1, 1, "project file is missing")])
+    if not os.path.lexists(project_path):  # a broken link or a directory is reported by the loader
+        raise ConfigError([Diagnostic(_display(project_path, root), 1, 1, "project file is missing"), *diagnostics])
     project, ctx = _load_project(project_path, root)
     diagnostics += ctx.diagnostics
     if project is not None and overlays:
         diagnostics += _overlay_vars(project, root)
     runbooks: dict[str, Runbook] = {}
-    for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
-        if path.name == PROJECT_FILE:
-            continue
+    for path in files:
         runbook, problems = _load_runbook(path, root, project)
         diagnostics += problems
         if runbook is not None:
@@ -57,6 +56,20 @@ def load_catalog(root: Path, *, overlays: bool = True) -> Catalog:
     return Catalog(root, project, runbooks)
 
 
+def _runbook_files(directory: Path, root: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """``<id>.yaml`` and ``<id>.yml``, one file per id. Dot files (editors' lock files) are not runbooks."""
+    by_id: dict[str, list[Path]] = {}
+    for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
+        if not path.name.startswith("."):
+            by_id.setdefault(path.stem, []).append(path)
+    problems = [Diagnostic(_display(path, root), 1, 1, f"not read: the project file is named {PROJECT_FILE}")
+                for path in by_id.pop(Path(PROJECT_FILE).stem, []) if path.name != PROJECT_FILE]
+    problems += [Diagnostic(_display(path, root), 1, 1, f"two files for runbook id '{stem}': "
+                            f"{_display(paths[0], root)} and {_display(path, root)}; keep one")
+                 for stem, paths in by_id.items() for path in paths[1:]]
+    return [paths[0] for paths in by_id.values()], problems
+
+
 def _display(path: Path, root: Path) -> str:
     try:
         return str(path.relative_to(root))
@@ -64,19 +77,24 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _load_document(path: Path, root: Path) -> tuple[Document, Ctx]:
+def _load_document(path: Path, root: Path, schema: Obj | None = None, what: str = "") -> tuple[Document, Ctx]:
+    """Parse a file; with a ``schema``, an empty one (or only comments) is an error naming what it should hold."""
     doc = load_file(path, _display(path, root))
     ctx = Ctx(doc)
+    if schema is not None and not doc.fatal and doc.data is None:
+        required = [name for name, option in schema.fields.items() if option.required]
+        keys = f"{', '.join(required[:-1])} and {required[-1]}" if len(required) > 1 else "".join(required)
+        doc.fail((1, 1), f"empty {what}: expected a mapping with {keys}")
     for (line, col), message in doc.problems:
         ctx.diagnostics.append(Diagnostic(doc.path, line, col, message))
     return doc, ctx
 
 
 def _load_project(path: Path, root: Path) -> tuple[Project | None, Ctx]:
-    doc, ctx = _load_document(path, root)
+    doc, ctx = _load_document(path, root, PROJECT_SCHEMA, "project file")
     if doc.fatal:
         return None, ctx
-    data = PROJECT_SCHEMA.validate(doc.data if doc.data is not None else {}, (), ctx)
+    data = PROJECT_SCHEMA.validate(doc.data, (), ctx)
     if data is INVALID:
         return None, ctx
     modes = data["modes"] if data["modes"] is not INVALID else {}
@@ -111,7 +129,7 @@ def _overlay_vars(project: Project, root: Path) -> list[Diagnostic]:
 
 
 def _load_runbook(path: Path, root: Path, project: Project | None) -> tuple[Runbook | None, list[Diagnostic]]:
-    doc, ctx = _load_document(path, root)
+    doc, ctx = _load_document(path, root, RUNBOOK_SCHEMA, "runbook")
     if not SAFE_ID.match(path.stem):
         ctx.error((), f"runbook id '{path.stem}' (the file name) {SAFE_ID_HINT}")
     elif path.stem in RESERVED_IDS:
@@ -120,7 +138,7 @@ def _load_runbook(path: Path, root: Path, project: Project | None) -> tuple[Runb
     if doc.fatal or project is None:
         return None, ctx.diagnostics
     ctx.modes = list(project.modes)
-    data = RUNBOOK_SCHEMA.validate(doc.data if doc.data is not None else {}, (), ctx)
+    data = RUNBOOK_SCHEMA.validate(doc.data, (), ctx)
     if data is INVALID:
         return None, ctx.diagnostics
     checks = [_validate_check(raw, ("checks", i), ctx) for i, raw in enumerate(data["checks"] or [])]

@@ -77,7 +77,8 @@ def format_reference() -> str:
     out: list[Any] = ["### `runbooks/_project.yaml`", ""]
     out += _table(PROJECT_SCHEMA.fields)
     runbook = {k: v for k, v in RUNBOOK_SCHEMA.fields.items() if k != "checks"}
-    out += ["", "### `runbooks/<id>.yaml`", "", "The file name is the runbook id (a safe file name).", ""]
+    out += ["", "### `runbooks/<id>.yaml`", "",
+            "The file name, without `.yaml` (or `.yml`), is the runbook id (a safe file name).", ""]
     out += _table(runbook)
     out += ["", "### Checks", "", "Each entry of `checks:` has these keys and exactly one kind block.", ""]
     out += _table(CHECK_FIELDS)

@@ -17,6 +17,7 @@ from generator.checkscripts.generate import write_scripts
 from generator.errors import RunbooksError
 from generator.format.catalog import load_catalog
 from generator.format.model import Catalog
+from generator.fsutil import fresh_dir
 
 __all__ = ["build_site", "build"]
 
@@ -37,7 +38,7 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True) -> None:
     handler = _ToStderr(logging.WARNING)
     logger.addHandler(handler)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    staging = fresh_dir(site_dir.parent, f".{site_dir.name}.building-")  # its mode becomes the site's
     try:
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(staging), strict=strict)
         config.plugins.on_startup(command="build", dirty=False)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from generator.errors import RunbooksError, UsageError
 from generator.format.catalog import load_catalog
+from generator.fsutil import write_atomic
 
 __all__ = ["PAPERS", "BROWSERS", "PrintJob", "find_chromium", "print_pdf"]
 
@@ -90,18 +91,10 @@ def _existing(page: Path) -> Path:
 
 def _print(browser: str, page: Path, job: PrintJob) -> Path:
     out = job.out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        with tempfile.TemporaryDirectory(prefix="runbooks-chromium-") as profile:
-            _run_chromium(browser, f"{page.resolve().as_uri()}?paper={job.paper}", Path(tmp), Path(profile))
-        _check_pdf(Path(tmp), browser)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with tempfile.TemporaryDirectory(prefix="runbooks-chromium-") as profile:
+        pdf = Path(profile) / "print.pdf"
+        _run_chromium(browser, f"{page.resolve().as_uri()}?paper={job.paper}", pdf, Path(profile))
+        write_atomic(out, _read_pdf(pdf, browser))  # the umask's mode, like any file the user writes
     return out
 
 
@@ -122,7 +115,8 @@ def _run_chromium(browser: str, url: str, pdf: Path, profile: Path) -> None:
         raise RunbooksError(f"{browser} failed to print (exit {done.returncode}): {last}")
 
 
-def _check_pdf(pdf: Path, browser: str) -> None:
-    with pdf.open("rb") as handle:
-        if handle.read(5) != b"%PDF-":
-            raise RunbooksError(f"{browser} wrote no PDF (is it a headless-capable Chromium?)")
+def _read_pdf(pdf: Path, browser: str) -> bytes:
+    data = pdf.read_bytes() if pdf.is_file() else b""
+    if not data.startswith(b"%PDF-"):
+        raise RunbooksError(f"{browser} wrote no PDF (is it a headless-capable Chromium?)")
+    return data
