@@ -1,9 +1,9 @@
 """Runbook site generator with executable checks.
 
-Pipeline (one module per stage):
-``yamlload`` → ``schema``/``model`` → ``render``/``plugin`` (site) and
-``scripts`` (check scripts) → ``engine`` (run checks) → ``results`` →
-``stamp`` (write results back into built pages).
+The package is laid out as its pipeline: ``format`` (load, validate, model)
+→ ``site`` (pages, the MkDocs plugin, result slots) and ``checkscripts``
+(``checks/``) → ``run`` (``pipeline.run``: select, run, record, report,
+stamp). ``cli`` is a thin shell over those.
 """
 
 __version__ = "0.1.0"
