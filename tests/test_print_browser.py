@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -25,9 +26,10 @@ from PIL import Image, ImageStat
 from playwright.sync_api import Browser, Page
 
 from generator.model import load_catalog
+from generator.printing import find_chromium, print_url
 from generator.render import incident_views
 
-from .test_browser import ARTIFACTS, COPY_IGNORE, REPO, _rgb, open_page, serve
+from .test_browser import ARTIFACTS, COPY_IGNORE, REPO, _QuietHandler, _rgb, open_page, serve
 from .test_browser import chromium  # noqa: F401  (the shared browser fixture)
 
 pytestmark = pytest.mark.browser
@@ -42,6 +44,7 @@ NOTRUN_BG, NOTRUN_FG = (0xEC, 0xEF, 0xF1), (0x5F, 0x63, 0x68)
 # tabs, the footer, the print page's own screen bar.
 CHROME_TEXT = ("Skip to content", "Initializing search", "Made with", "Material for MkDocs", "Back to top",
                "Laid out for A4", "← Back", "Home")
+FONTS = REPO / "site_templates" / "docs" / "assets" / "fonts"
 
 
 def _require(*tools: str) -> None:
@@ -220,6 +223,37 @@ def test_runbooks_print_writes_the_binder(built: Path, tmp_path: Path, mode: str
     text = _pdftotext(out)
     _assert_paper_text(text, mode, commands)
     assert "A4" in subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+
+
+# ------------------------------------------------------------------ fonts
+
+class _SlowFontHandler(_QuietHandler):
+    """Fonts arrive late, as from a slow disk or share: printing must wait for them."""
+
+    delay = 3.0
+
+    def do_GET(self) -> None:
+        if self.path.endswith(".woff2"):
+            time.sleep(self.delay)
+        super().do_GET()
+
+
+def test_runbooks_print_waits_for_late_fonts(tmp_path: Path) -> None:
+    """Chromium prints at the load event. Faces fetched after it (here every face comes 3 s late, and
+    one is used by the print styles only) must still be waited for, or their text prints blank."""
+    _require("pdftotext", "pdffonts")
+    shutil.copytree(FONTS, tmp_path / "fonts")
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><link rel="stylesheet" href="fonts/fonts.css">'
+        '<style>body { font-family: Roboto } @media print { .cmd { font-family: "Roboto Mono"; font-weight: 700 } }'
+        '</style><p>Screen and paper text.</p><p class="cmd">systemctl restart platform</p>', encoding="utf-8")
+    pdf = tmp_path / "late.pdf"
+    with serve(tmp_path, _SlowFontHandler) as url:
+        print_url(find_chromium(), f"{url}/index.html", pdf)
+    assert _squash(_pdftotext(pdf)) == _squash("Screen and paper text. systemctl restart platform")
+    listing = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert {line.split()[0].split("+", 1)[-1] for line in listing.splitlines()[2:]} == {"Roboto-Regular",
+                                                                                      "RobotoMono-Bold"}
 
 
 # ------------------------------------------------------------------ the interactive checklist
