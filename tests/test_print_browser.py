@@ -322,6 +322,26 @@ def test_runbooks_print_waits_for_late_fonts(tmp_path: Path) -> None:
     assert _fonts(pdf) == {"Roboto-Regular", "RobotoMono-Bold"}
 
 
+def test_runbooks_print_lays_out_alike_whatever_the_machines_hinting(built: Path, tmp_path: Path) -> None:
+    """Full hinting (a fontconfig setting) rounds glyph advances to whole pixels and used to
+    re-wrap lines and add a binder page: paper must break its lines the same way under it."""
+    full = tmp_path / "full-hinting.conf"
+    full.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd"><fontconfig>'
+                    '<include ignore_missing="yes">fonts.conf</include><match target="font">'
+                    '<edit name="hintstyle" mode="assign"><const>hintfull</const></edit></match></fontconfig>')
+    runbooks = Path(sys.executable).parent / "runbooks"
+    lines = []
+    for name, extra in (("default", {}), ("full", {"FONTCONFIG_FILE": str(full)})):
+        out = tmp_path / f"{name}.pdf"
+        done = subprocess.run([str(runbooks), "--root", str(built), "print", "--mode", "hybrid", "--runbook", RUNBOOK,
+                               "--site", str(built / "site"), "--out", str(out)], capture_output=True, text=True,
+                              timeout=240, env={"PATH": "/usr/bin:/bin", **extra})
+        assert done.returncode == 0, done.stderr
+        _assert_bundled_fonts(out)
+        lines.append(_pdftotext(out).splitlines())
+    assert lines[0] == lines[1]
+
+
 def test_screen_type_is_the_bundled_faces_from_the_site(page: Page) -> None:
     """On screen too: Roboto and Roboto Mono, loaded from the site itself (nothing else is reachable)."""
     page.goto(f"/local/{RUNBOOK}/")
