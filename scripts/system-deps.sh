@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests and the demo use for real, only when
-# missing: headless Chromium (browser tests, PDF binders), Prometheus (SLO
-# checks), poppler's pdftotext (reading printed PDFs back), util-linux's runuser
-# (reading the built site as another user). Runs as root in CI; uses sudo when available otherwise.
+# missing: headless Chromium (browser tests, PDF binders), DejaVu (the site
+# bundles its own fonts; DejaVu draws only the symbols they lack), Prometheus
+# (SLO checks), poppler-utils (pdftotext, pdffonts, pdftohtml: reading printed
+# PDFs back), util-linux's runuser (reading the built site as another user).
+# Runs as root in CI; uses sudo when available otherwise.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)

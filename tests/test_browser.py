@@ -30,6 +30,8 @@ from PIL import Image, ImageChops
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from generator.site.printing import fontconfig_env
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parent.parent
@@ -137,9 +139,9 @@ def _run_demo(root: Path) -> dict[str, object]:
 
 
 @contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
+def serve(directory: Path, handler: type[SimpleHTTPRequestHandler] = _QuietHandler) -> Iterator[str]:
     """Serve a built site over real HTTP on 127.0.0.1; yield its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, name=f"serve-{directory.name}", daemon=True)
     thread.start()
     try:
@@ -181,8 +183,9 @@ def site_url(demo: dict[str, object]) -> Iterator[str]:
 def chromium() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (scripts/system-deps.sh, Debian package chromium)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    # Text laid out as `runbooks print` lays it out, whatever this machine's fontconfig hinting.
+    with tempfile.TemporaryDirectory(prefix="runbooks-chromium-") as tmp, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=fontconfig_env(Path(tmp)))
         try:
             yield browser
         finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -82,6 +83,19 @@ def test_mode_home_status_page_and_search_index(built):
     assert "Restart the API" in read(built, "search/search_index.json")
     home = read(built, "index.html")
     assert all(f'href="{m}/"' in home for m in ("local", "hybrid", "aws"))
+
+
+def test_site_ships_its_fonts_and_asks_the_web_for_none(built):
+    """Type is pinned by fonts inside the site (offline, the same on every machine), with their licences."""
+    fonts = built.root / "site" / "assets" / "fonts"
+    declared = set(re.findall(r"url\(\./([^)]+)\)", read(built, "assets/fonts/fonts.css")))
+    assert declared == {p.name for p in fonts.glob("*.woff2")}
+    assert all((fonts / name).read_bytes()[:4] == b"wOF2" for name in declared)
+    for licence in ("LICENSE-roboto.txt", "LICENSE-roboto-mono.txt"):
+        assert "SIL OPEN FONT LICENSE Version 1.1" in (fonts / licence).read_text(encoding="utf-8")
+    page = read(built, "local/api/index.html")
+    assert '<link rel="stylesheet" href="../../assets/fonts/fonts.css">' in page
+    assert "fonts.googleapis.com" not in page and "fonts.gstatic.com" not in page
 
 
 def test_failed_build_leaves_previous_site_and_scripts_untouched(built):
