@@ -112,24 +112,10 @@ def _existing(page: Path) -> Path:
 
 def _print(browser: str, page: Path, job: PrintJob) -> Path:
     out = job.out.resolve()
-<<<<<<< HEAD
-    with tempfile.TemporaryDirectory(prefix="runbooks-chromium-") as profile:
-        pdf = Path(profile) / "print.pdf"
-        _run_chromium(browser, f"{page.resolve().as_uri()}?paper={job.paper}", pdf, Path(profile))
+    with tempfile.TemporaryDirectory(prefix="runbooks-print-") as work:
+        pdf = Path(work) / "print.pdf"  # Chromium writes into our private directory; the user's file is replaced whole
+        print_url(browser, f"{page.resolve().as_uri()}?paper={job.paper}", pdf)
         write_atomic(out, _read_pdf(pdf, browser))  # the umask's mode, like any file the user writes
-=======
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        print_url(browser, f"{page.resolve().as_uri()}?paper={job.paper}", Path(tmp))
-        _check_pdf(Path(tmp), browser)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
->>>>>>> i8-fonts
     return out
 
 
