@@ -97,6 +97,7 @@ def test_the_wheel_holds_the_package_and_its_templates_and_nothing_else(wheel: P
     assert tops == {"generator"}, tops  # no demo, no tests, no bench
     assert "generator/site_templates/runbook.md.j2" in names
     assert "generator/site_templates/docs/assets/runbooks.css" in names
+    assert "generator/site_templates/docs/assets/fonts/fonts.css" in names  # the bundled faces travel too
     assert "generator/run/kinds/http.py" in names and "generator/py.typed" in names
 
 
