@@ -76,6 +76,8 @@ class HttpServer:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
+                if self.command == "HEAD":
+                    return  # the head only: the body would be read as the next answer
                 try:
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):

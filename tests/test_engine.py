@@ -13,7 +13,7 @@ import ssl
 import threading
 import time
 
-import httpx
+import aiohttp
 import pytest
 
 import generator.run.kinds.file as file_kind
@@ -232,9 +232,10 @@ def _chained(outer, inner):
     (ssl.SSLError(1, "certificate verify failed"), State.CRITICAL, "tls"),
     (TimeoutError(), State.CRITICAL, "timeout"),
     (asyncio.TimeoutError(), State.CRITICAL, "timeout"),
-    (httpx.ReadTimeout("read timed out"), State.CRITICAL, "timeout"),
-    (httpx.ConnectError("connect failed"), State.CRITICAL, "connect"),
-    (httpx.UnsupportedProtocol("Request URL has an unsupported protocol 'ftp://'."), State.UNKNOWN, "error"),
+    (aiohttp.SocketTimeoutError("Timeout on reading data from socket"), State.CRITICAL, "timeout"),
+    (aiohttp.ServerDisconnectedError(), State.CRITICAL, "connect"),
+    (aiohttp.ClientPayloadError("Response payload is not completed"), State.CRITICAL, "connect"),
+    (aiohttp.NonHttpUrlClientError("ftp://example.com/"), State.UNKNOWN, "error"),
     (FileNotFoundError(2, "No such file or directory"), State.UNKNOWN, "error"),
     (ValueError("bad value"), State.UNKNOWN, "error"),
 ], ids=lambda v: type(v).__name__ if isinstance(v, BaseException) else str(v))
@@ -244,11 +245,11 @@ def test_classify_maps_exceptions_to_state_and_reason(exc, state, reason):
 
 
 def test_classify_looks_through_the_cause_chain():
-    dns = classify(_chained(httpx.ConnectError("[Errno -2] Name or service not known"),
+    dns = classify(_chained(aiohttp.ClientConnectionError("[Errno -2] Name or service not known"),
                             socket.gaierror(-2, "Name or service not known")))
     assert (dns.state, dns.reason) == (State.CRITICAL, "dns")
     assert dns.summary == "cannot resolve host: [Errno -2] Name or service not known"
-    tls = classify(_chained(httpx.ConnectError("handshake failed"), ssl.SSLError(1, "certificate verify failed")))
+    tls = classify(_chained(aiohttp.ClientConnectionError("handshake failed"), ssl.SSLError(1, "certificate verify failed")))
     assert (tls.state, tls.reason) == (State.CRITICAL, "tls")
 
 

@@ -4,68 +4,84 @@ The scenario that tells wire timing from coroutine timing: one connection,
 two requests at once to a server that answers after DELAY. The second request
 waits a whole DELAY for the connection before it is written, so a clock
 started by its coroutine reads about 2 × DELAY, while the wire reads DELAY.
-These tests fail when the timing stops being measured on the wire (an httpx
-or httpcore release that bypasses the backend, or a kind that falls back to
-its own clock).
+These tests fail when the timing stops being measured on the wire (an aiohttp
+release that stops calling the socket factory or the tracing signals, or a
+kind that falls back to its own clock).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
-import httpx
+import aiohttp
 
 from generator.format.load import Document
 from generator.format.options import Ctx
 from generator.run.kinds import http
 from generator.run.kinds.base import ProbeContext
-from generator.run.wire import TimedTransport, wire_latency_ms
+from generator.run.wire import Exchange, session_for_tests
 
 DELAY = 0.3
 # Wire time is DELAY plus loopback round trips; the coroutine's clock for the second request is 2 × DELAY.
 WIRE_LIMIT_MS = 1.5 * DELAY * 1000
 
 
-def one_connection_client() -> httpx.AsyncClient:
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    return httpx.AsyncClient(transport=TimedTransport(ssl_context=None, limits=limits), timeout=None, trust_env=False)
-
-
-async def _timed_get(client: httpx.AsyncClient, url: str) -> tuple[float | None, float]:
+async def _timed_get(session: aiohttp.ClientSession, url: str) -> tuple[float | None, float]:
     started = time.perf_counter()
-    response = await client.get(url)
-    return wire_latency_ms(response), (time.perf_counter() - started) * 1000
+    with Exchange() as wire:
+        async with session.get(url) as response:
+            await response.read()
+    return (wire.latency_ms() if wire.sock is not None else None), (time.perf_counter() - started) * 1000
 
 
 def test_the_second_request_on_a_busy_connection_is_timed_from_when_it_was_written(http_server) -> None:
     url = http_server.route("/wire-slow", delay=DELAY)
 
     async def main() -> list[tuple[float | None, float]]:
-        async with one_connection_client() as client:
-            await client.get(http_server.route("/wire-warm"))  # the connection exists: no connect time in either
-            return list(await asyncio.gather(_timed_get(client, url), _timed_get(client, url)))
+        async with session_for_tests(1) as session:
+            await _timed_get(session, http_server.route("/wire-warm"))  # the connection exists: no connect time in either
+            return list(await asyncio.gather(_timed_get(session, url), _timed_get(session, url)))
 
     timings = asyncio.run(main())
     waited = max(timings, key=lambda t: t[1])  # the request that waited for the connection
     assert waited[1] >= 1.9 * DELAY * 1000, "the scenario: one request waited a whole DELAY for the connection"
     for wire, seen in timings:
-        assert wire is not None, "the response did not come through the timed backend"
+        assert wire is not None, "the request did not go out on a socket of the wire clock"
         assert DELAY * 1000 <= wire < WIRE_LIMIT_MS, (wire, seen)
 
 
-class _OneClient:
-    """The run's HTTP clients, reduced to one client of one connection (``base.HttpClients``)."""
+def test_a_new_connection_counts_its_connect_time(http_server) -> None:
+    """The first request on a connection is timed from the connect: it can only read more than the server's delay."""
+    url = http_server.route("/wire-new", delay=0.05)
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
-        self.client = client
+    async def main() -> tuple[Exchange, Exchange]:
+        async with session_for_tests(1) as session:
+            first, second = Exchange(), Exchange()
+            for wire in (first, second):
+                with wire:
+                    async with session.get(url) as response:
+                        await response.read()
+            return first, second
 
-    @asynccontextmanager
-    async def lease(self, verify: Any) -> AsyncIterator[httpx.AsyncClient]:
-        yield self.client
+    first, second = asyncio.run(main())
+    assert first.new_connection and not second.new_connection
+    assert first.sock is second.sock and first.sock is not None
+    sent, _ = first.sock.times(first.exchange) or (0.0, 0.0)
+    assert sent > first.sock.opened_at
+    assert first.latency_ms() >= (sent - first.sock.opened_at) * 1000 + 50
+
+
+class _OneSession:
+    """The run's HTTP sessions, reduced to one session of one connection (``base.HttpClients``)."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self.one = session
+
+    def session(self, verify: Any) -> aiohttp.ClientSession:
+        return self.one
 
 
 def test_the_http_kind_reports_the_wire_latency(http_server, tmp_path: Path) -> None:
@@ -73,8 +89,9 @@ def test_the_http_kind_reports_the_wire_latency(http_server, tmp_path: Path) -> 
     params = http.SCHEMA.validate({"url": url, "latency_ms": {"warn": WIRE_LIMIT_MS}}, (), _ctx())
 
     async def main() -> list[Any]:
-        async with one_connection_client() as client:
-            ctx = ProbeContext(root=tmp_path, http=_OneClient(client))
+        async with session_for_tests(1) as session:
+            await _timed_get(session, http_server.route("/wire-warm-kind"))
+            ctx = ProbeContext(root=tmp_path, http=_OneSession(session))
             return list(await asyncio.gather(http.probe(params, ctx), http.probe(params, ctx)))
 
     outcomes = asyncio.run(main())

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Sequence
 
-import httpx  # noqa: F401  imported here so a script falls back to the venv when it is missing
-import yaml  # noqa: F401
+from importlib.util import find_spec
 
 from generator.format.model import CheckSpec
 from generator.run.engine import RunOptions
@@ -14,6 +13,11 @@ from generator.run.pipeline import RunRequest, run
 from generator.run.results import State, worst
 
 __all__ = ["main"]
+
+# A script falls back to the project's .venv on ImportError: say so now when a dependency is missing.
+for _needed in ("aiohttp", "yaml"):
+    if find_spec(_needed) is None:
+        raise ImportError(f"No module named {_needed!r}")
 
 
 def main(runbook: str, mode: str, checks: Sequence[dict[str, Any]], root: str, argv: Sequence[str] = ()) -> int:

@@ -18,12 +18,12 @@ import gc
 import math
 import socket
 import ssl
+import sys
 import time
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, Sequence
+from typing import Callable, Sequence
 
 from generator.format.model import CheckSpec
 from generator.format.schema import DEFAULT_TIMEOUT
@@ -32,10 +32,7 @@ from generator.run.kinds.base import PROBE_TIMEOUT, ProbeContext
 from generator.run.results import EVIDENCE_TOTAL, Outcome, Result, State, bounded, retry_note
 from generator.run.secrets import MissingSecret, Resolved, resolve_secrets
 
-__all__ = ["RunOptions", "HttpPool", "classify", "run_checks", "run_checks_sync", "utc_now"]
-
-CONNECTIONS_PER_CLIENT = 10
-
+__all__ = ["RunOptions", "classify", "run_checks", "run_checks_sync", "utc_now"]
 
 @dataclass
 class RunOptions:
@@ -46,55 +43,6 @@ class RunOptions:
 
 def utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class HttpPool:
-    """Several small AsyncClients instead of one big one.
-
-    One client with 50 connections spends most of its time scanning its own
-    pool (500 requests: 4.7 s); five clients of ten each reach the floor
-    (0.72 s). Requests go to the least-busy client; with as many connection
-    slots as the run's concurrency, no request waits for a connection.
-    """
-
-    def __init__(self, concurrency: int) -> None:
-        self.size = max(1, math.ceil(concurrency / CONNECTIONS_PER_CLIENT))
-        self._shards: dict[Any, list[list[Any]]] = {}
-
-    def _make(self, verify: Any) -> list[list[Any]]:
-        import httpx
-
-        from generator.run.wire import TimedTransport
-
-        context = None if verify is None else _ssl_context(verify)
-        limits = httpx.Limits(max_connections=CONNECTIONS_PER_CLIENT, max_keepalive_connections=CONNECTIONS_PER_CLIENT)
-        return [[httpx.AsyncClient(transport=TimedTransport(ssl_context=context, limits=limits), timeout=None,
-                                   trust_env=False), 0] for _ in range(self.size)]
-
-    @asynccontextmanager
-    async def lease(self, verify: Any) -> AsyncIterator[Any]:
-        """A client for TLS settings ``verify`` (None: plain http, no TLS context)."""
-        shards = self._shards.get(verify) or self._shards.setdefault(verify, self._make(verify))
-        shard = min(shards, key=lambda s: s[1])
-        shard[1] += 1
-        try:
-            yield shard[0]
-        finally:
-            shard[1] -= 1
-
-    async def aclose(self) -> None:
-        for shards in self._shards.values():
-            for client, _ in shards:
-                await client.aclose()
-
-
-def _ssl_context(verify: bool | ssl.SSLContext) -> ssl.SSLContext:
-    """``verify`` is true/false, or a ready context (a kind's, trusting its ``ca_file``)."""
-    import httpx
-
-    if isinstance(verify, ssl.SSLContext):
-        return verify
-    return httpx.create_ssl_context(verify=verify)
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -108,19 +56,18 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 def classify(exc: BaseException) -> Outcome:
     """Map any probe exception to a result: the one place that knows them all."""
-    import httpx
-
     chain = _chain(exc)
     detail = _detail(chain)
     if any(isinstance(e, (ssl.SSLError, ssl.CertificateError)) for e in chain):
         return Outcome(State.CRITICAL, f"TLS error: {detail}", "tls")
     if any(isinstance(e, socket.gaierror) for e in chain):
         return Outcome(State.CRITICAL, f"cannot resolve host: {detail}", "dns")
-    if any(isinstance(e, (httpx.TimeoutException, TimeoutError, asyncio.TimeoutError)) for e in chain):
+    if any(isinstance(e, (TimeoutError, asyncio.TimeoutError)) for e in chain):
         return Outcome(State.CRITICAL, f"timed out: {detail}", "timeout")
-    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
+    http = _http_errors()
+    if isinstance(exc, http.unusable):
         return Outcome(State.UNKNOWN, f"cannot probe: {detail}", "error")
-    if isinstance(exc, (httpx.TransportError, ConnectionError)) or (isinstance(exc, OSError) and exc.errno in _NET_ERRNOS):
+    if isinstance(exc, (*http.transport, ConnectionError)) or (isinstance(exc, OSError) and exc.errno in _NET_ERRNOS):
         return Outcome(State.CRITICAL, f"connection failed: {detail}", "connect")
     if isinstance(exc, (FileNotFoundError, NotADirectoryError, PermissionError)):
         return Outcome(State.UNKNOWN, f"cannot probe: {detail}", "error")
@@ -128,6 +75,21 @@ def classify(exc: BaseException) -> Outcome:
 
 
 _NET_ERRNOS = {101, 104, 110, 111, 113}  # unreachable, reset, timed out, refused, no route
+
+
+@dataclass(frozen=True)
+class _HttpErrors:
+    unusable: tuple[type[BaseException], ...] = ()  # a URL the client cannot request: the check cannot run
+    transport: tuple[type[BaseException], ...] = ()  # the connection failed or broke
+
+
+def _http_errors() -> _HttpErrors:
+    """aiohttp's exceptions, when aiohttp is loaded (a run without http checks never loads it)."""
+    aiohttp = sys.modules.get("aiohttp")
+    if aiohttp is None:
+        return _HttpErrors()
+    return _HttpErrors((aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError),
+                       (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError))
 
 
 def _detail(chain: list[BaseException]) -> str:
@@ -224,7 +186,11 @@ async def run_checks(specs: Sequence[CheckSpec], mode: str, root: Path, options:
                      on_result: Callable[[Result], None] | None = None) -> list[Result]:
     """Run ``specs`` and return one Result each, in the order given."""
     gate = asyncio.Semaphore(max(1, options.concurrency))
-    pool = HttpPool(options.concurrency) if any(KINDS[s.kind].USES_HTTP and s.applies for s in specs) else None
+    pool = None
+    if any(KINDS[s.kind].USES_HTTP and s.applies for s in specs):
+        from generator.run.wire import HttpPool
+
+        pool = HttpPool(options.concurrency)
     ctx = ProbeContext(root=root, http=pool)
     runs: dict[str, asyncio.Task[Result]] = {}
     tasks = []

@@ -20,7 +20,9 @@ from generator.format.options import Obj, format_duration
 from generator.run.results import Outcome, State, expected_actual
 
 if TYPE_CHECKING:
-    import httpx
+    import ssl
+
+    import aiohttp
 
 __all__ = ["Kind", "Emulator", "ProbeContext", "Judge", "HttpClients", "PROBE_TIMEOUT", "CONNECTING", "NO_VAR_DEFAULTS",
            "no_secret_quoting", "nothing_to_seed"]
@@ -32,7 +34,8 @@ PROBE_TIMEOUT: ContextVar[float] = ContextVar("probe_timeout", default=10.0)
 
 
 class HttpClients(Protocol):
-    def lease(self, verify: Any) -> Any: ...
+    def session(self, verify: "bool | ssl.SSLContext | None") -> "aiohttp.ClientSession":
+        """The run's aiohttp session for these TLS settings (None: plain http)."""
 
 
 @dataclass

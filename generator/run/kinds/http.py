@@ -5,7 +5,6 @@ from __future__ import annotations
 import json as jsonlib
 import re
 import ssl
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -35,9 +34,17 @@ from generator.run.kinds.base import (
     no_secret_quoting,
     nothing_to_seed,
 )
-from generator.run.kinds.tls import CaFileError, CertFacts, read_cert, trust_context
+from generator.run.kinds.tls import (
+    CaFileError,
+    CertFacts,
+    default_context,
+    no_verify_context,
+    peer_certificate,
+    read_cert,
+    trust_context,
+)
 from generator.run.results import Outcome, State, bounded
-from generator.run.wire import wire_latency_ms
+from generator.run.wire import Exchange, read_bounded
 
 NAME = "http"
 DOC = "Request a URL (read-only methods only) and check the answer."
@@ -117,17 +124,14 @@ async def probe(params: dict[str, Any], ctx: ProbeContext) -> Outcome:
         verify = _verify(params, ctx.root) if tls else None
     except CaFileError as exc:
         return Outcome(State.UNKNOWN, f"cannot probe: {exc}", "error")
-    async with ctx.http.lease(verify) as client:
-        started = time.perf_counter()
-        request = client.build_request(params["method"], params["url"], headers=params["request_headers"])
-        response = await client.send(request, stream=True, follow_redirects=params["follow_redirects"])
-        try:
-            cert = _peer_cert(response) if params.get("tls_days_left") else None
-            body = await read_bounded(response)
-        finally:
-            await response.aclose()
-        latency_ms = wire_latency_ms(response) or (time.perf_counter() - started) * 1000
-    return judge(params, response.status_code, response.headers, body, latency_ms, cert)
+    with Exchange() as wire:
+        async with ctx.http.session(verify).request(params["method"], params["url"], headers=params["request_headers"],
+                                                    allow_redirects=params["follow_redirects"]) as response:
+            body = await read_bounded(response, BODY_LIMIT)
+            latency_ms = wire.latency_ms()
+            status, headers, final = response.status, response.headers, response.url
+    cert = await _peer_cert(final, verify) if params.get("tls_days_left") else None
+    return judge(params, status, headers, body, latency_ms, cert)
 
 
 def _verify(params: dict[str, Any], root: Path) -> bool | ssl.SSLContext:
@@ -140,23 +144,12 @@ def _verify(params: dict[str, Any], root: Path) -> bool | ssl.SSLContext:
     return trust_context(root, params["ca_file"])
 
 
-def _peer_cert(response: Any) -> CertFacts | None:
-    """The certificate of the connection that answered (read before the response is closed)."""
-    stream = response.extensions.get("network_stream")
-    ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
-    der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+async def _peer_cert(url: Any, verify: bool | ssl.SSLContext | None) -> CertFacts | None:
+    """The certificate the answering server presents (the last URL, after redirects), from a handshake of its own:
+    aiohttp hands a finished connection back to its pool before a caller could ask it."""
+    context = verify if isinstance(verify, ssl.SSLContext) else default_context() if verify else no_verify_context()
+    der = await peer_certificate(url.host, url.port or 443, context, url.host)
     return read_cert(der) if der else None
-
-
-async def read_bounded(response: Any, limit: int = BODY_LIMIT, *, decoded: bool = False) -> bytes:
-    """At most ``limit`` bytes of a streamed body (gunzipped when ``decoded``): a huge answer is never held."""
-    chunks, size = [], 0
-    async for chunk in response.aiter_bytes() if decoded else response.aiter_raw():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size >= limit:
-            break
-    return b"".join(chunks)[:limit]
 
 
 def judge(params: dict[str, Any], status: int, headers: Any, raw: bytes, latency_ms: float,

@@ -22,7 +22,7 @@ from generator.run.kinds.base import (
     no_secret_quoting,
     nothing_to_seed,
 )
-from generator.run.kinds.http import read_bounded
+from generator.run.wire import read_bounded
 from generator.run.results import Outcome, State, bounded
 
 NAME = "prometheus"
@@ -76,15 +76,11 @@ async def probe(params: dict[str, Any], ctx: ProbeContext) -> Outcome:
     assert ctx.http is not None
     base = params["url"].rstrip("/")
     tls = base.lower().startswith("https:")
-    async with ctx.http.lease(params["verify"] if tls else None) as client:
-        request = client.build_request("GET", f"{base}/api/v1/query", params={"query": params["query"]},
-                                       headers=params["request_headers"])
-        response = await client.send(request, stream=True)
-        try:
-            body = await read_bounded(response, RESPONSE_LIMIT, decoded=True)  # Prometheus gzips
-        finally:
-            await response.aclose()
-    return judge(params, response.status_code, body)
+    session = ctx.http.session(params["verify"] if tls else None)
+    async with session.get(f"{base}/api/v1/query", params={"query": params["query"]},
+                           headers=params["request_headers"]) as response:
+        body = await read_bounded(response, RESPONSE_LIMIT)  # decoded: Prometheus gzips
+    return judge(params, response.status, body)
 
 
 def judge(params: dict[str, Any], status: int, body: bytes) -> Outcome:

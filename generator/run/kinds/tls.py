@@ -28,7 +28,8 @@ from generator.run.kinds.base import (
 from generator.run.results import Outcome, State
 
 __all__ = ["NAME", "DOC", "SCHEMA", "ASSERTIONS", "IMPLICIT", "VAR_DEFAULTS", "USES_HTTP", "EMULATOR", "describe", "probe",
-           "secret_quoting", "seed", "CertFacts", "read_cert", "trust_context", "CaFileError"]
+           "secret_quoting", "seed", "CertFacts", "read_cert", "trust_context", "default_context", "no_verify_context",
+           "peer_certificate", "CaFileError"]
 
 NAME = "tls"
 DOC = ("Connect with TLS, verify the certificate chain and name, and judge the days it has left. "
@@ -74,10 +75,10 @@ async def probe(params: dict[str, Any], ctx: ProbeContext) -> Outcome:
     host, port = params["host"], params["port"]
     name = params.get("servername") or host
     try:
-        der = await _handshake(host, port, context, name)
+        der = await peer_certificate(host, port, context, name)
     except ssl.SSLCertVerificationError as exc:
         try:
-            der = await _handshake(host, port, _no_verify_context(), name)
+            der = await peer_certificate(host, port, no_verify_context(), name)
         except (OSError, ssl.SSLError):
             raise exc from None  # the server is gone: report the verification error alone
         return rejected(read_cert(der), exc, name, datetime.now(timezone.utc))
@@ -85,9 +86,9 @@ async def probe(params: dict[str, Any], ctx: ProbeContext) -> Outcome:
 
 
 def trust_context(root: Path, ca_file: str | None) -> ssl.SSLContext:
-    """The verifying context: the default trust store (as httpx's), or only ``ca_file``."""
+    """The verifying context: the default trust store (certifi's, as for http checks), or only ``ca_file``."""
     if not ca_file:
-        return _default_context()
+        return default_context()
     try:
         return _ca_context(str((root / ca_file).resolve()))
     except FileNotFoundError:
@@ -103,20 +104,20 @@ def _ca_context(path: str) -> ssl.SSLContext:
 
 
 @functools.lru_cache(maxsize=1)
-def _default_context() -> ssl.SSLContext:
-    import certifi  # httpx's bundle: http and tls checks trust the same CAs
+def default_context() -> ssl.SSLContext:
+    import certifi  # http and tls checks trust the same CAs
 
     return ssl.create_default_context(cafile=certifi.where())  # ~25 ms: load it once
 
 
-def _no_verify_context() -> ssl.SSLContext:
+def no_verify_context() -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     return context
 
 
-async def _handshake(host: str, port: int, context: ssl.SSLContext, name: str) -> bytes:
+async def peer_certificate(host: str, port: int, context: ssl.SSLContext, name: str) -> bytes:
     """The peer's certificate (DER) after a completed handshake."""
     _reader, writer = await asyncio.open_connection(host, port, ssl=context, server_hostname=name)
     try:
