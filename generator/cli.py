@@ -10,6 +10,7 @@ types they bring are imported for the type checker only.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import tempfile
@@ -38,7 +39,10 @@ EXIT_CODES_HELP = """exit codes:
 
 def guard(prog: str, func: Callable[[Sequence[str] | None], int], argv: Sequence[str] | None) -> int:
     try:
-        return func(argv)
+        code = func(argv)
+        # The process ends now: the collection at exit would walk every object left (1.2 s after 10,000 checks).
+        gc.freeze()
+        return code
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         count = len(exc.diagnostics)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 from generator.errors import ConfigError, Diagnostic
 from generator.format.load import Document, PathKey, load_file
@@ -30,10 +30,11 @@ from generator.run.kinds import KINDS
 __all__ = ["load_catalog"]
 
 
-def load_catalog(root: Path, *, overlays: bool = True) -> Catalog:
+def load_catalog(root: Path, *, overlays: bool = True, modes: Collection[str] | None = None) -> Catalog:
     """Validate the project under ``root``; raise ConfigError with every problem.
 
-    With ``overlays``, a mode's ``vars_file`` (when it exists) overrides its ``vars``.
+    With ``overlays``, a mode's ``vars_file`` (when it exists) overrides its ``vars``. With ``modes``, only
+    those modes are rendered (a run of one mode needs no other): the others' views are absent.
     """
     directory = root / "runbooks"
     files, diagnostics = _runbook_files(directory, root)
@@ -46,7 +47,7 @@ def load_catalog(root: Path, *, overlays: bool = True) -> Catalog:
         diagnostics += _overlay_vars(project, root)
     runbooks: dict[str, Runbook] = {}
     for path in files:
-        runbook, problems = _load_runbook(path, root, project)
+        runbook, problems = _load_runbook(path, root, project, modes)
         diagnostics += problems
         if runbook is not None:
             runbooks[runbook.id] = runbook
@@ -128,7 +129,8 @@ def _overlay_vars(project: Project, root: Path) -> list[Diagnostic]:
     return problems
 
 
-def _load_runbook(path: Path, root: Path, project: Project | None) -> tuple[Runbook | None, list[Diagnostic]]:
+def _load_runbook(path: Path, root: Path, project: Project | None,
+                  modes: Collection[str] | None = None) -> tuple[Runbook | None, list[Diagnostic]]:
     doc, ctx = _load_document(path, root, RUNBOOK_SCHEMA, "runbook")
     if not SAFE_ID.match(path.stem):
         ctx.error((), f"runbook id '{path.stem}' (the file name) {SAFE_ID_HINT}")
@@ -148,7 +150,8 @@ def _load_runbook(path: Path, root: Path, project: Project | None) -> tuple[Runb
         return None, ctx.diagnostics
     runbook = Runbook(path.stem, doc.path, data["modes"] or list(project.modes), data)
     for mode in runbook.modes:
-        runbook.views[mode] = _render_view(runbook, project.modes[mode], ctx)
+        if modes is None or mode in modes:
+            runbook.views[mode] = _render_view(runbook, project.modes[mode], ctx)
     return (runbook if not ctx.diagnostics else None), ctx.diagnostics
 
 

@@ -85,7 +85,8 @@ def run(request: RunRequest) -> RunReport:
     _check_outputs(request)
     catalog = request.catalog
     if request.checks is None or request.record or request.site is not None:
-        catalog = catalog or load_catalog(request.root)
+        # A run renders its own mode only; stamping also refreshes the home page, which shows every mode.
+        catalog = catalog or load_catalog(request.root, modes=None if request.site is not None else [request.mode])
     specs = list(request.checks) if request.checks is not None else select(_needs(catalog), request)
     if request.site is not None and not (request.site / "index.html").is_file():
         raise UsageError(f"--site {request.site}: no built site there; run `runbooks build` first")

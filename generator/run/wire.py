@@ -12,7 +12,7 @@ would count that queueing as the server's latency. So the clock runs on the
 socket: a check's sockets come from ``WireSocket`` (through aiohttp's public
 ``socket_factory``), which notes when a request's first bytes are sent and
 when the last bytes of its answer arrive. A request on a new connection also
-counts the time to connect (and the TLS handshake). A probe makes an
+counts the TCP handshake, as the kernel measured it. A probe makes an
 ``Exchange`` current around its request; the connector (``connect``, the
 public hook of aiohttp's connectors) tells it which socket the request got
 and whether that connection is new.
@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import socket
 import ssl
+import struct
 import time
 import weakref
 from contextvars import ContextVar
@@ -49,6 +50,7 @@ class WireSocket(socket.socket):
         super().__init__(family, kind, proto)
         self.opened_at = time.perf_counter()
         self.handed_out = 0  # requests the pool gave this connection to
+        self.connect_ms = 0.0
         self.exchange = 0  # exchanges started so far
         self._sent: dict[int, float] = {}
         self._answered: dict[int, float] = {}
@@ -56,6 +58,8 @@ class WireSocket(socket.socket):
 
     def _sending(self) -> None:
         if self._replied:
+            if not self.exchange:
+                self.connect_ms = _handshake_ms(self, self.opened_at)
             self.exchange += 1
             self._sent[self.exchange] = time.perf_counter()
             self._sent.pop(self.exchange - _KEPT, None)
@@ -96,6 +100,19 @@ class WireSocket(socket.socket):
         return self._sent[exchange], self._answered[exchange]
 
 
+_TCP_INFO_RTT = 68  # offset of tcpi_rtt (microseconds) in Linux's struct tcp_info
+
+
+def _handshake_ms(sock: socket.socket, opened_at: float) -> float:
+    """How long the TCP handshake took: the kernel's round-trip sample of it where it keeps one (Linux), so the
+    time the event loop took to notice the connection does not count; else the time since the socket opened."""
+    try:
+        info = sock.getsockopt(socket.IPPROTO_TCP, getattr(socket, "TCP_INFO"), 104)
+        return float(struct.unpack_from("I", info, _TCP_INFO_RTT)[0]) / 1000
+    except (AttributeError, OSError, struct.error):
+        return (time.perf_counter() - opened_at) * 1000
+
+
 def _open_socket(addr_info: Any) -> socket.socket:
     family, kind, proto = addr_info[0], addr_info[1], addr_info[2]
     sock = WireSocket(family, kind, proto)
@@ -130,7 +147,7 @@ class Exchange:
         if times is None or self.sock is None:
             return (time.perf_counter() - self.started) * 1000
         sent, answered = times
-        return max(0.0, (answered - (self.sock.opened_at if self.new_connection else sent)) * 1000)
+        return max(0.0, (answered - sent) * 1000) + (self.sock.connect_ms if self.new_connection else 0.0)
 
 
 _CURRENT: ContextVar[Exchange | None] = ContextVar("wire_exchange", default=None)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 
 from generator import __version__
 from generator.run.results import Run, counts
-from generator.run.store import SCHEMA_VERSION
+from generator.run.store import SCHEMA_VERSION, json_lines
 
 __all__ = ["NAME", "HELP", "render"]
 
@@ -19,6 +18,5 @@ def render(run: Run) -> str:
         "schema_version": SCHEMA_VERSION, "tool": f"runbooks {__version__}", "mode": run.mode, "commit": run.commit,
         "started_at": run.started_at, "finished_at": run.finished_at, "duration_ms": round(run.duration_ms, 1),
         "fail_on": run.fail_on, "exit_code": run.exit_code, "summary": counts(run.results),
-        "results": [r.to_dict() for r in run.results],
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return json_lines(payload, "results", [r.to_dict() for r in run.results])
