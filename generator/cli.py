@@ -93,6 +93,13 @@ def _runbooks_parser() -> argparse.ArgumentParser:
     printing.add_argument("--site", metavar="DIR", help="print from this built site (e.g. one run-checks stamped)")
     printing.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size (default: a4)")
     sub.add_parser("reference", help="print the runbook format reference (Markdown)")
+    merging = sub.add_parser("merge", help="fold result files of many runners into the store and stamp the site",
+                             description="Read run-checks JSON reports (files, directories or s3://bucket/prefix), "
+                                         "keep the newest result per check and vantage, and stamp the site. "
+                                         "Merging the same run again changes nothing.")
+    merging.add_argument("sources", nargs="+", metavar="RESULTS", help="a JSON report, a directory of them, or s3://bucket/prefix")
+    merging.add_argument("--site", default="site", metavar="DIR",
+                         help="the built site to stamp (default: site; left alone when it is not built)")
     return parser
 
 
@@ -100,7 +107,7 @@ def _runbooks(argv: Sequence[str] | None) -> int:
     args = _runbooks_parser().parse_args(argv)
     root = Path(args.root).resolve()
     commands: dict[str, Callable[[Path, argparse.Namespace], int]] = {
-        "validate": _validate, "build": _build, "print": _print, "reference": _reference}
+        "validate": _validate, "build": _build, "print": _print, "reference": _reference, "merge": _merge}
     return commands[args.command](root, args)
 
 
@@ -149,6 +156,17 @@ def _reference(root: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _merge(root: Path, args: argparse.Namespace) -> int:
+    from generator.run.merge import merge
+
+    site = (root / args.site).resolve()
+    report = merge(root, args.sources, site if (site / "index.html").is_file() else None)
+    runs = ", ".join(f"{n} {mode}" for mode, n in report.runs.items()) or "none"
+    print(f"merged {report.files} file(s): runs {runs}; stamped {len(report.stamped)} page(s) and "
+          f"{len(report.badges)} badge(s)" + ("" if (site / "index.html").is_file() else f" ({site} is not built)"))
+    return EXIT_OK
+
+
 def runbooks_main(argv: Sequence[str] | None = None) -> int:
     return guard("runbooks", _runbooks, argv)
 
@@ -176,6 +194,12 @@ def _run_checks_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fail-on", choices=["warning", "critical"], default="critical", help="lowest state that fails the run")
     parser.add_argument("--root", default=".", help="project directory (default: .)")
     parser.add_argument("--no-store", action="store_true", help="do not update the results store (.runbooks/results)")
+    scale = parser.add_argument_group("many runners", "Split a run over runners and places; `runbooks merge` joins them.")
+    scale.add_argument("--shard", metavar="K/N", help="run only the K-th of N shards of the selected checks "
+                       "(deterministic; a check and the checks it needs stay together)")
+    scale.add_argument("--vantage", default="", metavar="NAME", help="where this run probes from, e.g. eu-west, inside")
+    scale.add_argument("--run-id", default="", metavar="ID", help="the run's id; give the shards of one run the same one")
+    scale.add_argument("--upload", metavar="s3://BUCKET/PREFIX", help="put the JSON report there (needs runbooks[aws])")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
     return parser
 
@@ -231,6 +255,7 @@ def run_checks(argv: Sequence[str] | None) -> int:
     from generator.run.engine import RunOptions
     from generator.run.pipeline import RunRequest, run
     from generator.run.reporters.table import summary_table
+    from generator.run.shard import parse_shard
 
     outputs = _outputs(args)
     # A format on standard output owns it: the progress and the summary go to standard error.
@@ -240,7 +265,8 @@ def run_checks(argv: Sequence[str] | None) -> int:
         Path(args.root).resolve(), args.mode, args.runbook, args.tag, args.kind,
         options=RunOptions(args.concurrency, args.timeout, args.deadline), outputs=outputs,
         site=Path(args.site).resolve() if args.site else None, record=not args.no_store, fail_on=args.fail_on,
-        on_result=progress, on_start=progress.start)
+        on_result=progress, on_start=progress.start, shard=parse_shard(args.shard) if args.shard else None,
+        vantage=args.vantage, run_id=args.run_id, upload=args.upload)
     try:
         report = run(request)
     finally:
@@ -248,6 +274,8 @@ def run_checks(argv: Sequence[str] | None) -> int:
     human.write(summary_table(report.run))
     if request.site is not None:
         print(f"stamped {len(report.stamped)} page(s) and {len(report.badges)} badge(s) in {request.site}", file=human)
+    if report.uploaded:
+        print(f"uploaded {report.uploaded}", file=human)
     return report.exit_code
 
 

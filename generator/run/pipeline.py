@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -16,12 +17,14 @@ from typing import Callable, Sequence
 from generator.errors import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, RunbooksError, UsageError
 from generator.format.catalog import load_catalog
 from generator.format.model import Catalog, CheckSpec
+from generator.format.options import SAFE_ID, SAFE_ID_HINT
 from generator.fsutil import write_atomic
 from generator.provenance import git_commit
 from generator.run.engine import RunOptions, run_checks_sync, utc_now
 from generator.run.kinds import KINDS
 from generator.run.reporters import REPORTERS
-from generator.run.results import Result, Run, State
+from generator.run.results import Result, Run, State, recordable
+from generator.run.shard import Shard, shard_checks
 from generator.run.store import RunInfo, record_run
 
 __all__ = ["FAIL_ON", "Output", "RunRequest", "RunReport", "UnknownKind", "run", "select", "exit_code_for"]
@@ -67,6 +70,10 @@ class RunRequest:
     on_result: Callable[[Result], None] | None = None  # as each check finishes
     catalog: Catalog | None = None  # loaded from ``root`` when not given
     commit: str | None = None  # what the run is recorded against; default: the project's git commit
+    shard: Shard | None = None  # run only the K-th of N shards of the selection
+    vantage: str = ""  # where this run probes from (a label: "eu-west", "inside")
+    run_id: str = ""  # shards of one run share it (a CI run id); default: a new one
+    upload: str | None = None  # s3://bucket/prefix: put the JSON report there
 
 
 @dataclass
@@ -74,6 +81,7 @@ class RunReport:
     run: Run
     stamped: list[Path] = field(default_factory=list)
     badges: list[Path] = field(default_factory=list)
+    uploaded: str = ""  # the s3:// address of the uploaded report
 
     @property
     def exit_code(self) -> int:
@@ -87,19 +95,26 @@ def run(request: RunRequest) -> RunReport:
     if request.checks is None or request.record or request.site is not None:
         # A run renders its own mode only; stamping also refreshes the home page, which shows every mode.
         catalog = catalog or load_catalog(request.root, modes=None if request.site is not None else [request.mode])
+    _check_vantage(request.vantage)
     specs = list(request.checks) if request.checks is not None else select(_needs(catalog), request)
+    if request.shard is not None:
+        specs = shard_checks(specs, request.shard)
     if request.site is not None and not (request.site / "index.html").is_file():
         raise UsageError(f"--site {request.site}: no built site there; run `runbooks build` first")
     if request.on_start is not None:
         request.on_start(specs)
     started_at, started = utc_now(), time.perf_counter()
     results = run_checks_sync(specs, request.mode, request.root, request.options, request.on_result)
+    for result in results:
+        result.vantage = request.vantage
     report = RunReport(_record_of(request, results, started_at, time.perf_counter() - started))
-    info = RunInfo(request.mode, started_at, report.run.commit)
+    info = RunInfo(request.mode, started_at, report.run.commit, report.run.id, request.vantage)
     if request.record:
         _store(_needs(catalog), info, results)
     for output in request.outputs:
         _write(output, report.run)
+    if request.upload is not None:
+        report.uploaded = _upload(request, report.run)
     if request.site is not None:
         report.stamped, report.badges = _stamp(_needs(catalog), request.site, info, results, request.record)
     return report
@@ -156,17 +171,28 @@ def _record_of(request: RunRequest, results: list[Result], started_at: str, seco
     code = exit_code_for(results, request.fail_on)
     commit = git_commit(request.root) if request.commit is None else request.commit
     return Run(request.mode, commit, started_at, utc_now(), seconds * 1000, results,
-               request.fail_on, code)
+               request.fail_on, code, request.run_id or uuid.uuid4().hex[:12], request.vantage)
 
 
-def _recordable(result: Result) -> bool:
-    """Checks that do not apply to the mode leave no result; a check skipped for its needs does."""
-    return result.state is not State.SKIPPED or result.reason == "needs"
+def _check_vantage(vantage: str) -> None:
+    if vantage and not SAFE_ID.match(vantage):
+        raise UsageError(f"--vantage {vantage!r}: {SAFE_ID_HINT}")
+
+
+def _upload(request: RunRequest, record: Run) -> str:
+    """Put the JSON report at ``request.upload``, named so that no shard or vantage overwrites another's."""
+    from generator.run.remote import put_text
+
+    assert request.upload is not None
+    record.uploaded_at = utc_now()  # the runner's clock just before the object store notes its own (see merge)
+    shard = f"-{request.shard[0]}of{request.shard[1]}" if request.shard else ""
+    name = f"{record.mode}/{record.started_at}-{record.id}-{record.vantage or 'default'}{shard}.json"
+    return put_text(request.upload, name, REPORTERS["json"].render(record))
 
 
 def _store(catalog: Catalog, info: RunInfo, results: list[Result]) -> None:
     keep = {c.key for v in catalog.views(info.mode) for c in v.active_checks}
-    record_run(catalog.root, info, [r for r in results if _recordable(r)], keep, catalog.project.history["keep"])
+    record_run(catalog.root, info, [r for r in results if recordable(r)], keep, catalog.project.history["keep"])
 
 
 def _check_outputs(request: RunRequest) -> None:
@@ -195,6 +221,6 @@ def _stamp(catalog: Catalog, site: Path, info: RunInfo, results: list[Result],
 
     index = filtered_index(catalog)
     if not recorded:
-        index.results[info.mode].update({r.key: r for r in results if _recordable(r)})
+        index.results[info.mode].update({r.key: r for r in results if recordable(r)})
         index.runs[info.mode] = info
     return stamp_site(site, index, [info.mode]), write_badges(site, index, [info.mode])

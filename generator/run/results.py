@@ -11,7 +11,7 @@ from enum import Enum
 from typing import Any, Iterable
 
 __all__ = ["State", "REASONS", "Outcome", "Result", "Run", "counts", "worst", "EVIDENCE_LIMIT", "EVIDENCE_TOTAL", "bounded",
-           "expected_actual", "retry_note"]
+           "expected_actual", "retry_note", "recordable"]
 
 # ``needs``: skipped because a check it needs is not OK.
 REASONS = ("timeout", "connect", "dns", "tls", "assertion", "error", "needs")
@@ -96,6 +96,7 @@ class Result:
     target: str = ""
     attempts: int = 1
     note: str = ""  # "passed after 2 retries"
+    vantage: str = ""  # where the run probed from (run-checks --vantage); "" when it did not say
 
     @property
     def key(self) -> str:
@@ -107,7 +108,7 @@ class Result:
                 "state": self.state.value, "summary": self.summary, "reason": self.reason, "observed": self.observed,
                 "evidence": self.evidence, "perfdata": list(self.perfdata), "metrics": dict(self.metrics),
                 "duration_ms": self.duration_ms, "started_at": self.started_at, "target": self.target,
-                "attempts": self.attempts, "note": self.note}
+                "attempts": self.attempts, "note": self.note, **({"vantage": self.vantage} if self.vantage else {})}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Result":
@@ -133,6 +134,14 @@ class Run:
     results: list[Result]
     fail_on: str = "critical"
     exit_code: int = 0
+    id: str = ""  # the run's id: shards of one run share it, and a merge counts it once
+    vantage: str = ""
+    uploaded_at: str = ""  # the runner's clock when it uploaded this report (run-checks --upload)
+
+
+def recordable(result: Result) -> bool:
+    """Checks that do not apply to the mode leave no result; a check skipped for its needs does."""
+    return result.state is not State.SKIPPED or result.reason == "needs"
 
 
 def counts(results: list[Result]) -> dict[str, int]:

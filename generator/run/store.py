@@ -44,9 +44,24 @@ def store_dir(root: Path) -> Path:
 
 @dataclass
 class RunInfo:
+    """A run as the store knows it. ``at`` orders runs (see ``fold_runs``); it is ``started_at`` unless a merge
+    corrected it for the runner's clock."""
+
     mode: str
     started_at: str
     commit: str
+    id: str = ""
+    vantage: str = ""  # where the checks ran from ("eu-west", "inside"); "" when the run did not say
+    at: str = ""
+
+    def __post_init__(self) -> None:
+        self.at = self.at or self.started_at
+        self.id = self.id or uuid.uuid4().hex[:12]
+
+    @property
+    def order(self) -> tuple[str, str]:
+        """Newest last: by time, then by id, so that two runs of the same second sort the same everywhere."""
+        return self.at, self.id
 
 
 @dataclass
@@ -57,12 +72,21 @@ class RunRecord:
     started_at: str
     commit: str
     states: dict[str, str]
+    vantage: str = ""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "RunRecord":
         states = data.get("states")
         return cls(str(data.get("id", "")), str(data.get("started_at", "")), str(data.get("commit", "")),
-                   {str(k): str(v) for k, v in states.items()} if isinstance(states, dict) else {})
+                   {str(k): str(v) for k, v in states.items()} if isinstance(states, dict) else {},
+                   str(data.get("vantage", "")))
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "started_at": self.started_at, "commit": self.commit,
+                                "states": self.states}
+        if self.vantage:
+            data["vantage"] = self.vantage
+        return data
 
 
 @dataclass
@@ -80,7 +104,8 @@ class ResultsIndex:
     """What result slots render from: latest results and history by mode, the last run's info,
     and (filled from the project by ``stamp.filtered_index``) how pages judge and list them."""
 
-    results: dict[str, dict[str, Result]] = field(default_factory=dict)
+    results: dict[str, dict[str, Result]] = field(default_factory=dict)  # the headline: the worst vantage's
+    vantages: dict[str, dict[str, dict[str, Result]]] = field(default_factory=dict)  # mode → key → vantage → result
     runs: dict[str, RunInfo] = field(default_factory=dict)
     history: dict[str, list[RunRecord]] = field(default_factory=dict)
     listing: dict[str, list[Listed]] = field(default_factory=dict)
@@ -92,6 +117,10 @@ class ResultsIndex:
 
     def for_mode(self, mode: str) -> dict[str, Result]:
         return self.results.get(mode, {})
+
+    def by_vantage(self, mode: str, key: str) -> dict[str, Result]:
+        """The latest result from each vantage, when runs named one; else empty."""
+        return self.vantages.get(mode, {}).get(key, {})
 
     def states_of(self, mode: str, key: str) -> list[tuple[str, str]]:
         """``(started_at, state)`` of one check in the kept runs that ran it, oldest first."""
@@ -113,38 +142,91 @@ def _history(data: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for r in runs if isinstance(r, dict)] if isinstance(runs, list) else []
 
 
+def slot_key(key: str, vantage: str) -> str:
+    """Where the store keeps a check's latest result from a vantage: ``runbook/check`` or ``runbook/check@vantage``."""
+    return f"{key}@{vantage}" if vantage else key
+
+
 def load_index(root: Path, modes: Iterable[str]) -> ResultsIndex:
     index = ResultsIndex()
     for mode in modes:
         data = _read(store_dir(root) / f"{mode}.json")
-        index.results[mode] = {k: Result.from_dict(v) for k, v in data.get("checks", {}).items()}
+        index.results[mode], index.vantages[mode] = _headlines(
+            Result.from_dict(v) for v in data.get("checks", {}).values() if isinstance(v, dict))
         index.history[mode] = [RunRecord.from_dict(r) for r in _history(data)]
-        if data.get("last_run"):
-            index.runs[mode] = RunInfo(**data["last_run"])
+        last = _info(data.get("last_run"))
+        if last is not None:
+            index.runs[mode] = last
     return index
+
+
+def _info(data: Any) -> RunInfo | None:
+    if not isinstance(data, dict):
+        return None
+    return RunInfo(**{k: str(v) for k, v in data.items() if k in RunInfo.__dataclass_fields__})
+
+
+def _headlines(results: Iterable[Result]) -> tuple[dict[str, Result], dict[str, dict[str, Result]]]:
+    """A check's headline is its worst vantage; the results by vantage are kept when a run named one."""
+    by_key: dict[str, dict[str, Result]] = {}
+    for result in results:
+        by_key.setdefault(result.key, {})[result.vantage] = result
+    headlines = {key: max(found.values(), key=lambda r: (r.state.rank, r.started_at)) for key, found in by_key.items()}
+    named = {key: dict(sorted(found.items())) for key, found in by_key.items() if set(found) != {""}}
+    return headlines, named
 
 
 def record_run(root: Path, info: RunInfo, results: list[Result], keep: set[str],
                limit: int = DEFAULT_HISTORY["keep"]) -> RunRecord:
-    """Merge a run into the store and append it to the history (at most ``limit`` runs).
+    """Merge a run into the store and append it to the history (at most ``limit`` runs); return its record.
 
-    Checks that no longer exist (not in ``keep``) are dropped from the results
-    and from the history. Returns the history record of this run.
+    Checks that no longer exist (not in ``keep``) are dropped from the results and from the history.
     """
-    path = store_dir(root) / f"{info.mode}.json"
-    record = RunRecord(uuid.uuid4().hex[:12], info.started_at, info.commit,
-                       {r.key: r.state.value for r in sorted(results, key=lambda r: r.key)})
+    return fold_runs(root, info.mode, [(info, results)], keep, limit)[0]
+
+
+def fold_runs(root: Path, mode: str, runs: list[tuple[RunInfo, list[Result]]], keep: set[str],
+              limit: int = DEFAULT_HISTORY["keep"]) -> list[RunRecord]:
+    """Fold runs of ``mode`` into the store, in any order, any number of times.
+
+    For each check and vantage the store keeps the result of the newest run (``RunInfo.order``), whatever
+    order the runs arrive in. A run is one history entry per vantage: folding it again, or folding the
+    other shards of it (the same id), adds to that entry and never a second one.
+    """
+    path = store_dir(root) / f"{mode}.json"
     with locked(path.with_suffix(".lock")):  # read-modify-write in one lock: a concurrent run waits its turn
         data = _read(path)
-        checks = {k: v for k, v in data.get("checks", {}).items() if k in keep}
-        checks.update({r.key: r.to_dict() for r in results})
-        history = [_pruned(r, keep) for r in _history(data)] + [asdict(record)]
-        # By start time, not by finishing order: of two overlapping runs, the later-started one is the newer state.
-        history.sort(key=lambda r: str(r.get("started_at", "")))
-        head = {"store_version": STORE_VERSION, "schema_version": SCHEMA_VERSION, "mode": info.mode,
-                "last_run": asdict(info)}
-        write_atomic(path, _store_text(head, dict(sorted(checks.items())), history[-limit:]))
-    return record
+        checks = {k: v for k, v in data.get("checks", {}).items() if isinstance(v, dict) and _base(k) in keep}
+        history = {(r.id, r.vantage): r for r in (RunRecord.from_dict(d) for d in _history(data))}
+        last = _info(data.get("last_run"))
+        records = []
+        for info, results in sorted(runs, key=lambda run: run[0].order):
+            _fold_results(checks, info, results)
+            record = history.setdefault((info.id, info.vantage), RunRecord(info.id, info.at, info.commit, {},
+                                                                          info.vantage))
+            record.states.update({r.key: r.state.value for r in results})
+            records.append(record)
+            last = info if last is None or last.order <= info.order else last
+        kept = sorted(history.values(), key=lambda r: (r.started_at, r.id))[-limit:]
+        assert last is not None
+        head = {"store_version": STORE_VERSION, "schema_version": SCHEMA_VERSION, "mode": mode,
+                "last_run": asdict(last)}
+        write_atomic(path, _store_text(head, dict(sorted(checks.items())),
+                                       [_pruned(r.to_dict(), keep) for r in kept]))
+    return records
+
+
+def _base(slot: str) -> str:
+    return slot.partition("@")[0]
+
+
+def _fold_results(checks: dict[str, Any], info: RunInfo, results: list[Result]) -> None:
+    """Each result replaces the stored one of its check and vantage unless that came from a newer run."""
+    for result in results:
+        slot = slot_key(result.key, info.vantage)
+        held = checks.get(slot)
+        if held is None or (str(held.get("run_at", "")), str(held.get("run_id", ""))) <= info.order:
+            checks[slot] = {**result.to_dict(), "run_id": info.id, "run_at": info.at}
 
 
 def json_lines(head: dict[str, Any], key: str, items: list[Any]) -> str:
@@ -163,5 +245,6 @@ def _store_text(head: dict[str, Any], checks: dict[str, Any], history: list[dict
 
 
 def _pruned(run: dict[str, Any], keep: set[str]) -> dict[str, Any]:
+    """A history entry without the checks that no longer exist."""
     states = run.get("states")
     return {**run, "states": {k: v for k, v in states.items() if k in keep} if isinstance(states, dict) else {}}

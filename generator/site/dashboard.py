@@ -6,10 +6,11 @@ build and at every stamp), not when the page template is rendered.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator.run.results import Result
 from generator.run.store import Listed, ResultsIndex
+from generator.site.vantages import VantageState, vantage_states
 
 __all__ = ["RANK", "Row", "Group", "groups"]
 
@@ -23,6 +24,7 @@ class Row:
     check: str
     title: str
     result: Result | None
+    vantages: list[VantageState] = field(default_factory=list)  # worst first
 
     @property
     def key(self) -> str:
@@ -45,7 +47,8 @@ class Group:
 
 
 def _group(mode: str, listed: Listed, index: ResultsIndex) -> Group:
-    rows = [Row(listed.id, check, title, index.get(mode, f"{listed.id}/{check}")) for check, title in listed.checks]
+    rows = [Row(listed.id, check, title, index.get(mode, f"{listed.id}/{check}"),
+                vantage_states(index, mode, f"{listed.id}/{check}")) for check, title in listed.checks]
     rows.sort(key=lambda row: -RANK[row.state])  # stable: equal states keep the runbook's order
     return Group(listed.id, listed.title, rows)
 

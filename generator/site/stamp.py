@@ -25,6 +25,7 @@ from generator.run.store import Listed, ResultsIndex, load_index
 from generator.site.history import Strip, strip
 from generator.site.slots import MARK, SLOT
 from generator.site.templates import environment
+from generator.site.vantages import vantage_states
 
 if TYPE_CHECKING:
     from generator.format.model import Catalog
@@ -57,7 +58,8 @@ def runbook_state(results: list[Result | None]) -> tuple[str, list[tuple[str, in
 
 
 def _render_check(arg: str, index: ResultsIndex) -> str:
-    return str(_macros().check_cell(index.get(*_split(arg)), index.stale_after))
+    mode, key = _split(arg)
+    return str(_macros().check_cell(index.get(mode, key), index.stale_after, vantage_states(index, mode, key)))
 
 
 def _render_badge(arg: str, index: ResultsIndex) -> str:
@@ -151,6 +153,7 @@ def filtered_index(catalog: "Catalog") -> ResultsIndex:
     for mode in catalog.project.modes:
         keep = {c.key for v in catalog.views(mode) for c in v.active_checks}
         index.results[mode] = {k: r for k, r in index.for_mode(mode).items() if k in keep}
+        index.vantages[mode] = {k: v for k, v in index.vantages.get(mode, {}).items() if k in keep}
         index.listing[mode] = [Listed(v.id, v.title, [(c.id, c.title) for c in v.active_checks])
                                for v in sorted(catalog.views(mode), key=lambda v: v.title.lower())]
     return index

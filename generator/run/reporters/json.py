@@ -17,6 +17,7 @@ def render(run: Run) -> str:
     payload = {
         "schema_version": SCHEMA_VERSION, "tool": f"runbooks {__version__}", "mode": run.mode, "commit": run.commit,
         "started_at": run.started_at, "finished_at": run.finished_at, "duration_ms": round(run.duration_ms, 1),
-        "fail_on": run.fail_on, "exit_code": run.exit_code, "summary": counts(run.results),
+        "fail_on": run.fail_on, "exit_code": run.exit_code, "summary": counts(run.results), "run_id": run.id,
+        **({"vantage": run.vantage} if run.vantage else {}), **({"uploaded_at": run.uploaded_at} if run.uploaded_at else {}),
     }
     return json_lines(payload, "results", [r.to_dict() for r in run.results])
