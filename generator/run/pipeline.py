@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import time
 import uuid
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -104,11 +105,12 @@ def run(request: RunRequest) -> RunReport:
     if request.on_start is not None:
         request.on_start(specs)
     started_at, started = utc_now(), time.perf_counter()
+    precisely = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # orders two runs of one second
     results = run_checks_sync(specs, request.mode, request.root, request.options, request.on_result)
     for result in results:
         result.vantage = request.vantage
     report = RunReport(_record_of(request, results, started_at, time.perf_counter() - started))
-    info = RunInfo(request.mode, started_at, report.run.commit, report.run.id, request.vantage)
+    info = RunInfo(request.mode, started_at, report.run.commit, report.run.id, request.vantage, precisely)
     if request.record:
         _store(_needs(catalog), info, results)
     for output in request.outputs:

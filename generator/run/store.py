@@ -55,13 +55,18 @@ class RunInfo:
     at: str = ""
 
     def __post_init__(self) -> None:
-        self.at = self.at or self.started_at
+        self.at = order_time(self.at or self.started_at)
         self.id = self.id or uuid.uuid4().hex[:12]
 
     @property
     def order(self) -> tuple[str, str]:
         """Newest last: by time, then by id, so that two runs of the same second sort the same everywhere."""
         return self.at, self.id
+
+
+def order_time(text: str) -> str:
+    """A UTC time that sorts as text whatever its precision: ``…:59Z`` becomes ``…:59.000000Z``."""
+    return f"{text[:-1]}.000000Z" if len(text) == 20 and text.endswith("Z") else text
 
 
 @dataclass
@@ -73,19 +78,26 @@ class RunRecord:
     commit: str
     states: dict[str, str]
     vantage: str = ""
+    at: str = ""  # what orders the history (RunInfo.at); started_at is what pages show
+
+    @property
+    def order(self) -> tuple[str, str]:
+        return order_time(self.at or self.started_at), self.id
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "RunRecord":
         states = data.get("states")
         return cls(str(data.get("id", "")), str(data.get("started_at", "")), str(data.get("commit", "")),
                    {str(k): str(v) for k, v in states.items()} if isinstance(states, dict) else {},
-                   str(data.get("vantage", "")))
+                   str(data.get("vantage", "")), str(data.get("at", "")))
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "started_at": self.started_at, "commit": self.commit,
                                 "states": self.states}
         if self.vantage:
             data["vantage"] = self.vantage
+        if self.at:
+            data["at"] = self.at
         return data
 
 
@@ -202,12 +214,12 @@ def fold_runs(root: Path, mode: str, runs: list[tuple[RunInfo, list[Result]]], k
         records = []
         for info, results in sorted(runs, key=lambda run: run[0].order):
             _fold_results(checks, info, results)
-            record = history.setdefault((info.id, info.vantage), RunRecord(info.id, info.at, info.commit, {},
-                                                                          info.vantage))
+            record = history.setdefault((info.id, info.vantage), RunRecord(info.id, info.started_at, info.commit, {},
+                                                                          info.vantage, info.at))
             record.states.update({r.key: r.state.value for r in results})
             records.append(record)
             last = info if last is None or last.order <= info.order else last
-        kept = sorted(history.values(), key=lambda r: (r.started_at, r.id))[-limit:]
+        kept = sorted(history.values(), key=lambda r: r.order)[-limit:]
         assert last is not None
         head = {"store_version": STORE_VERSION, "schema_version": SCHEMA_VERSION, "mode": mode,
                 "last_run": asdict(last)}
@@ -225,7 +237,7 @@ def _fold_results(checks: dict[str, Any], info: RunInfo, results: list[Result]) 
     for result in results:
         slot = slot_key(result.key, info.vantage)
         held = checks.get(slot)
-        if held is None or (str(held.get("run_at", "")), str(held.get("run_id", ""))) <= info.order:
+        if held is None or (order_time(str(held.get("run_at", ""))), str(held.get("run_id", ""))) <= info.order:
             checks[slot] = {**result.to_dict(), "run_id": info.id, "run_at": info.at}
 
 
