@@ -136,3 +136,33 @@ def test_results_survive_rebuild_and_removed_checks_vanish(site_project):
     html = page(site_project)
     assert "broken" not in re.sub(r"<!--.*?-->", "", html.split("rb-checks")[1])
     assert 'data-rb-state="OK"' in html  # 'up' keeps its stored result until it runs again
+
+
+def test_a_run_of_one_runbook_leaves_the_other_pages_unopened_and_a_moved_slot_is_found_again(site_project,
+                                                                                              http_server):
+    ok = http_server.route("/stamp-other", body="fine")
+    site_project.check("other", f'- {{id: fine, title: Fine, http: {{url: "{ok}", status: 200}}}}')
+    build(site_project.root, site_project.root / "site")
+    other = site_project.root / "site" / "local" / "other" / "index.html"
+    before = other.stat().st_mtime_ns
+    assert run(site_project, "--runbook", "web") == 1
+    assert other.stat().st_mtime_ns == before, "a page without a check of the run was rewritten"
+    assert 'data-rb-state="CRITICAL"' in page(site_project)
+
+    # Something else edits a page: the offsets kept at build time no longer fit; the slots are found again.
+    web = site_project.root / "site" / "local" / "web" / "index.html"
+    web.write_text("<!-- edited -->" + page(site_project).replace("<article", "<!-- more --><article", 1),
+                   encoding="utf-8")
+    http_server.route("/stamp-bad", body="fine now")
+    assert run(site_project, "--runbook", "web") == 0
+    html = page(site_project)
+    assert 'data-rb-state="CRITICAL"' not in html and html.startswith("<!-- edited -->")
+    assert slots(html) == slots(stamp_rebuilt(site_project))
+
+
+def stamp_rebuilt(project) -> str:
+    """The runbook page as a full stamp (every slot, no index) renders it from the same store."""
+    site = project.root / "site"
+    (site / ".runbooks-slots.json").unlink()
+    stamp_site(site, filtered_index(load_catalog(project.root)), ["local"])
+    return page(project)

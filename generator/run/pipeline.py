@@ -94,8 +94,7 @@ def run(request: RunRequest) -> RunReport:
     _check_outputs(request)
     catalog = request.catalog
     if request.checks is None or request.record or request.site is not None:
-        # A run renders its own mode only; stamping also refreshes the home page, which shows every mode.
-        catalog = catalog or load_catalog(request.root, modes=None if request.site is not None else [request.mode])
+        catalog = catalog or load_catalog(request.root, modes=[request.mode])  # a run renders its own mode only
     _check_vantage(request.vantage)
     specs = list(request.checks) if request.checks is not None else select(_needs(catalog), request)
     if request.shard is not None:
@@ -217,12 +216,16 @@ def _write(output: Output, record: Run) -> None:
 
 def _stamp(catalog: Catalog, site: Path, info: RunInfo, results: list[Result],
            recorded: bool) -> tuple[list[Path], list[Path]]:
-    """Stamp this mode's pages (and the home page) and badges from the store, plus this run when not recorded."""
+    """Stamp this mode's slots (on its pages and the home page) and badges from the store, plus this run when
+    not recorded. Only the checks it ran change, unless the history window moved on for every check."""
     from generator.site.badges import write_badges
     from generator.site.stamp import filtered_index, stamp_site
 
     index = filtered_index(catalog)
+    ran = [r for r in results if recordable(r)]
     if not recorded:
-        index.results[info.mode].update({r.key: r for r in results if recordable(r)})
+        index.results[info.mode].update({r.key: r for r in ran})
         index.runs[info.mode] = info
-    return stamp_site(site, index, [info.mode]), write_badges(site, index, [info.mode])
+    full = len(index.history.get(info.mode, [])) >= catalog.project.history["keep"]
+    touched = None if full else {r.key for r in ran}
+    return stamp_site(site, index, [info.mode], touched), write_badges(site, index, [info.mode])

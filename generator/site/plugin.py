@@ -22,6 +22,8 @@ from generator.format.model import Catalog
 from generator.run.store import ResultsIndex
 from generator.site.badges import write_badges
 from generator.site.render import nav, render_pages
+from generator.site.slotindex import Located, locate, save_slot_index
+from generator.site.slots import MARK
 from generator.site.stamp import filtered_index, stamp_html
 from generator.site.templates import ASSETS
 
@@ -65,13 +67,22 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
                 files.append(File.generated(config, uri, abs_src_path=str(asset)))
         return files
 
+    def on_pre_build(self, config: Any) -> None:
+        self.slot_index: dict[str, list[Located]] = {}
+
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
         assert self.index is not None
-        return stamp_html(output, self.index) if "<!--rb:" in output else output
+        if MARK not in output:
+            return output
+        stamped = stamp_html(output, self.index)
+        # Where the slots are, for run-checks to stamp without scanning (MkDocs writes the output as UTF-8).
+        self.slot_index[page.file.dest_uri] = locate(stamped.encode("utf-8", errors="xmlcharrefreplace"))
+        return stamped
 
     def on_post_build(self, config: Any) -> None:
         assert self.catalog is not None and self.index is not None
         write_badges(Path(config.site_dir), self.index, list(self.catalog.project.modes))
+        save_slot_index(Path(config.site_dir), self.slot_index)
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         server.watch(str(self._root(config) / "runbooks"))

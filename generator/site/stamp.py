@@ -23,7 +23,8 @@ from generator.fsutil import write_atomic
 from generator.run.results import Result, State, worst
 from generator.run.store import Listed, ResultsIndex, load_index
 from generator.site.history import Strip, strip
-from generator.site.slots import MARK, SLOT
+from generator.site.slotindex import Located, load_slot_index, locate, save_slot_index, splice
+from generator.site.slots import SLOT
 from generator.site.templates import environment
 from generator.site.vantages import vantage_states
 
@@ -126,22 +127,57 @@ def stamp_html(html: str, index: ResultsIndex) -> str:
     return SLOT.sub(fill, html)
 
 
-def stamp_site(site_dir: Path, index: ResultsIndex, modes: list[str]) -> list[Path]:
-    """Stamp every built page of ``modes`` (and the home page); return the files changed."""
+def stamp_site(site_dir: Path, index: ResultsIndex, modes: list[str], touched: set[str] | None = None) -> list[Path]:
+    """Stamp the built pages of ``modes`` (and the home page); return the files changed.
+
+    Only slots of ``modes`` are rendered again; with ``touched`` (the ``runbook/check`` keys a run changed),
+    only those checks' slots and the modes' summaries. Pages holding none of them are not opened (the slot
+    index says where every slot is, see ``slotindex``).
+    """
+    slot_index = load_slot_index(site_dir)
     changed = []
-    pages = [site_dir / "index.html"] + [p for mode in modes for p in sorted((site_dir / mode).rglob("*.html"))]
-    for page in pages:
+    for rel in _pages(site_dir, slot_index, modes):
+        known = slot_index.get(rel)
+        if known is not None and not any(_affected(s.kind, s.arg, modes, touched) for s in known):
+            continue
+        page = site_dir / rel
         try:
-            html = page.read_text(encoding="utf-8")
+            data = page.read_bytes()
         except FileNotFoundError:
             continue
-        if MARK not in html:
+        slots = known if known is not None else locate(data)
+        if not slots:
             continue
-        stamped = stamp_html(html, index)
-        if stamped != html:
+        stamped, slot_index[rel] = splice(data, slots, lambda kind, arg: _render(kind, arg, index, modes, touched))
+        if stamped != data:
             write_atomic(page, stamped)
             changed.append(page)
+    save_slot_index(site_dir, slot_index)
     return changed
+
+
+def _pages(site_dir: Path, slot_index: dict[str, list[Located]], modes: list[str]) -> list[str]:
+    """The home page and the modes' pages: from the slot index, or by walking the site when it has none."""
+    if slot_index:
+        return [rel for rel in slot_index if rel == "index.html" or rel.split("/", 1)[0] in modes]
+    found = [site_dir / "index.html"] + [p for mode in modes for p in sorted((site_dir / mode).rglob("*.html"))]
+    return [p.relative_to(site_dir).as_posix() for p in found]
+
+
+def _affected(kind: str, arg: str, modes: list[str], touched: set[str] | None) -> bool:
+    mode, key = _split(arg)
+    if kind not in RENDERERS or mode not in modes:
+        return False
+    if touched is None or kind in ("summary", "lastrun", "dashboard"):
+        return True
+    if kind == "runbook":
+        runbook, _, ids = key.partition(":")
+        return any(f"{runbook}/{check}" in touched for check in ids.split(","))
+    return key in touched
+
+
+def _render(kind: str, arg: str, index: ResultsIndex, modes: list[str], touched: set[str] | None) -> str | None:
+    return RENDERERS[kind](arg, index) if _affected(kind, arg, modes, touched) else None
 
 
 def filtered_index(catalog: "Catalog") -> ResultsIndex:
