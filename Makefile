@@ -36,9 +36,9 @@ validate: $(STAMP)
 serve:
 	$(PYTHON) -m http.server --bind 127.0.0.1 --directory site 8000
 
-## bench: run-checks against a loopback server at N = 200, 500, 1000
-bench: $(STAMP)
-	$(PY) bench/bench.py
+## bench: every scale target (build, serve, 1000 and 10,000 checks, stamping, a script cold) beside the floor and Debian peers
+bench: $(STAMP) system-deps
+	$(PY) bench/targets.py
 
 clean:
 	rm -rf site .runbooks .demo

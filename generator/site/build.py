@@ -29,7 +29,7 @@ class _ToStderr(logging.Handler):
         print(f"{record.levelname}: {record.getMessage()}", file=sys.stderr)
 
 
-def build_site(root: Path, site_dir: Path, *, strict: bool = True) -> None:
+def build_site(root: Path, site_dir: Path, *, strict: bool = True, catalog: Catalog | None = None) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -41,6 +41,9 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True) -> None:
     staging = fresh_dir(site_dir.parent, f".{site_dir.name}.building-")  # its mode becomes the site's
     try:
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(staging), strict=strict)
+        plugin = config.plugins.get("runbooks")
+        if catalog is not None and plugin is not None:
+            plugin.preloaded = catalog
         config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build(config)
@@ -66,5 +69,5 @@ def _swap(staging: Path, site_dir: Path) -> None:
 
 def build(root: Path, site_dir: Path, *, strict: bool = True) -> tuple[Catalog, list[str]]:
     catalog = load_catalog(root)
-    build_site(root, site_dir, strict=strict)
+    build_site(root, site_dir, strict=strict, catalog=catalog)
     return catalog, write_scripts(catalog)

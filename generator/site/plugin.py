@@ -25,7 +25,7 @@ from generator.site.render import nav, render_pages
 from generator.site.slotindex import Located, locate, save_slot_index
 from generator.site.slots import MARK
 from generator.site.stamp import filtered_index, stamp_html
-from generator.site.templates import ASSETS
+from generator.site.templates import ASSETS, THEME_TEMPLATES
 
 __all__ = ["RunbooksPlugin"]
 
@@ -37,6 +37,7 @@ class _Options(Config):  # type: ignore[no-untyped-call]  # mkdocs is untyped he
 class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
     catalog: Catalog | None = None
     index: ResultsIndex | None = None
+    preloaded: Catalog | None = None  # the catalog `runbooks build` already validated: not read twice
 
     def _root(self, config: Any) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -46,8 +47,10 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         if config.theme.name != "material":
             raise PluginError(f"the runbooks plugin needs the Material theme (theme: {{name: material}}); "
                               f"mkdocs.yml sets theme {config.theme.name!r}")
+        root = self._root(config)
         try:
-            self.catalog = load_catalog(self._root(config))
+            preloaded = self.preloaded
+            self.catalog = preloaded if preloaded is not None and preloaded.root == root else load_catalog(root)
         except ConfigError as exc:
             raise PluginError(f"invalid runbooks:\n{exc}") from None
         self.index = filtered_index(self.catalog)
@@ -99,8 +102,17 @@ STYLESHEETS = ("assets/fonts/fonts.css", "assets/runbooks.css", "assets/print.cs
 SCRIPTS = ("assets/runbooks.js", "assets/checklist.js", "assets/print.js")
 
 
+# Each page carries only its own mode's navigation: without it, every page of a 300-runbook site listed the
+# 900 runbooks of all modes, and rendering that was most of the build.
+THEME_FEATURES = ("navigation.prune",)
+
+
 def _add_what_pages_need(config: Any) -> None:
-    """Add the extensions and assets the pages need (as Material's own plugins do), keeping the project's settings."""
+    """Add the extensions, assets, templates and theme features the pages need (as Material's own plugins do),
+    keeping the project's settings."""
+    config.theme.dirs.append(str(THEME_TEMPLATES))
+    features = config.theme.get("features") or []
+    config.theme["features"] = [*features, *(f for f in THEME_FEATURES if f not in features)]
     for name, options in MARKDOWN_EXTENSIONS.items():
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)

@@ -18,10 +18,11 @@ from generator.format.options import format_duration
 from generator.run.kinds import KINDS
 from generator.site.slots import slot
 
-__all__ = ["TEMPLATES", "ASSETS", "environment"]
+__all__ = ["TEMPLATES", "ASSETS", "THEME_TEMPLATES", "environment"]
 
 TEMPLATES = Path(str(resources.files("generator.site_templates")))
 ASSETS = TEMPLATES / "docs" / "assets"  # CSS and JS the pages need; the plugin adds them to every site
+THEME_TEMPLATES = TEMPLATES / "theme"  # page templates the plugin adds to the theme (runbooks-paper.html)
 
 
 @lru_cache(maxsize=1)
