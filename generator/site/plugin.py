@@ -7,6 +7,7 @@ watches ``runbooks/`` when serving.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -62,13 +63,27 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
 
     def on_files(self, files: Files, config: Any) -> Files:
         assert self.catalog is not None
+        self.paper: dict[str, str] = {}
         for path, content in render_pages(self.catalog).items():
-            files.append(File.generated(config, path, content=content))
+            files.append(File.generated(config, path, content=self._without_markdown(path, content)))
         for asset in sorted(p for p in ASSETS.rglob("*") if p.is_file()):
             uri = f"assets/{asset.relative_to(ASSETS).as_posix()}"
             if files.get_file_from_path(uri) is None:  # the project's own file of that name wins
                 files.append(File.generated(config, uri, abs_src_path=str(asset)))
         return files
+
+    def _without_markdown(self, path: str, content: str) -> str:
+        """A checklist for paper is HTML already: Markdown would hand it back as it is (tested page by page), at
+        a cost that was a fifth of a large build. Its body waits beside a mark that Markdown passes through."""
+        front, sep, body = content.partition("\n---\n")
+        if not path.endswith("/print.md") or not sep or not _passes_through(body):
+            return content
+        self.paper[path] = _RAW_BLOCK_GAP.sub("\n\n", body.strip())
+        return f"{front}{sep}\n{PAPER_MARK}\n"
+
+    def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
+        body = self.paper.get(page.file.src_uri)
+        return html.replace(PAPER_MARK, body, 1) if body is not None else html
 
     def on_pre_build(self, config: Any) -> None:
         self.slot_index: dict[str, list[Located]] = {}
@@ -90,6 +105,16 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         server.watch(str(self._root(config) / "runbooks"))
         return server
+
+
+PAPER_MARK = "<!--rb-paper-->"
+_RAW_BLOCK_GAP = re.compile(r"\n\s*\n(?:\s*\n)*")  # Markdown joins raw HTML blocks with one blank line
+_PRE = re.compile(r"<pre\b.*?</pre>", re.S)
+
+
+def _passes_through(body: str) -> bool:
+    """Raw HTML whose blank lines may be folded: none inside a <pre> (a command's own blank lines)."""
+    return body.lstrip().startswith("<") and not any("\n\n" in pre for pre in _PRE.findall(body))
 
 
 # What the generated pages are written with: Material's Markdown extensions, and the plugin's own CSS and JS.
