@@ -15,7 +15,7 @@ from generator.run.results import State, worst
 __all__ = ["main"]
 
 # A script falls back to the project's .venv on ImportError: say so now when a dependency is missing.
-for _needed in ("aiohttp", "yaml"):
+for _needed in ("aiohttp",):
     if find_spec(_needed) is None:
         raise ImportError(f"No module named {_needed!r}")
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -27,11 +27,11 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from generator.format.document import Document, Loc, PathKey, format_path
+
 __all__ = ["Loc", "PathKey", "Document", "MAX_FILE_BYTES", "MAX_DEPTH", "MAX_PROBLEMS", "load_file", "load_bytes",
            "load_text", "format_path"]
 
-Loc = tuple[int, int]
-PathKey = tuple[Any, ...]
 
 MAX_FILE_BYTES = 256 * 1024  # 30 times the largest bundled runbook; the densest such file loads in under a second
 MAX_DEPTH = 64  # mappings and lists inside each other; real runbooks use fewer than 10
@@ -47,43 +47,6 @@ _KINDS = {"int": "integer", "float": "number", "timestamp": "date"}
 # YAML 1.1 allows tab, line breaks and printable characters; libyaml rejects the rest without a line number.
 _UNACCEPTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-
-
-@dataclass
-class Document:
-    """A parsed file: its data, the position of each key path, and problems."""
-
-    path: str
-    data: Any
-    positions: dict[PathKey, Loc] = field(default_factory=dict)
-    value_positions: dict[PathKey, Loc] = field(default_factory=dict)
-    problems: list[tuple[Loc, str]] = field(default_factory=list)
-    fatal: bool = False  # the file could not be read as plain YAML: there is no data to validate
-
-    def loc(self, path: PathKey) -> Loc:
-        """The position of ``path``, or of its nearest ancestor that has one."""
-        while path not in self.positions and path:
-            path = path[:-1]
-        return self.positions.get(path, (1, 1))
-
-    def value_loc(self, path: PathKey) -> Loc:
-        return self.value_positions.get(path) or self.loc(path)
-
-    def fail(self, where: Loc, message: str) -> "Document":
-        self.problems.append((where, message))
-        self.fatal = True
-        return self
-
-
-def format_path(path: PathKey) -> str:
-    """``('checks', 2, 'http', 'status')`` → ``checks[2].http.status``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
 
 
 class _Unreadable(Exception):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from generator.format.schema import DEFAULT_HISTORY, DEFAULT_STALE_AFTER
+from generator.format.defaults import DEFAULT_HISTORY, DEFAULT_STALE_AFTER
 
 __all__ = ["Mode", "Project", "CheckSpec", "RunbookView", "Runbook", "Catalog"]
 

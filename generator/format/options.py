@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 from generator.errors import Diagnostic
-from generator.format.load import Document, PathKey, format_path
+from generator.format.document import Document, PathKey, format_path
 from generator.format.templating import TemplateProblem, check_syntax, is_template, render
 
 __all__ = [

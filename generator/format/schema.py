@@ -30,9 +30,7 @@ __all__ = ["PROJECT_FILE", "PROJECT_SCHEMA", "RUNBOOK_SCHEMA", "CHECK_FIELDS", "
            "DEFAULT_STALE_AFTER", "DEFAULT_HISTORY", "MODE_IDS", "RESERVED_IDS"]
 
 PROJECT_FILE = "_project.yaml"
-DEFAULT_TIMEOUT = 10.0
-DEFAULT_STALE_AFTER = 86400.0
-DEFAULT_HISTORY = {"keep": 50, "flapping": 3}
+from generator.format.defaults import DEFAULT_HISTORY, DEFAULT_STALE_AFTER, DEFAULT_TIMEOUT  # noqa: E402
 MODE_IDS = ("local", "hybrid", "aws")
 # <mode>/<id>/ is a runbook page; these ids are the mode's own generated pages.
 RESERVED_IDS = ("index", "status", "binder")

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from generator.format.model import CheckSpec
-from generator.format.schema import DEFAULT_TIMEOUT
+from generator.format.defaults import DEFAULT_TIMEOUT
 from generator.run.kinds import KINDS
 from generator.run.kinds.base import PROBE_TIMEOUT, ProbeContext
 from generator.run.results import EVIDENCE_TOTAL, Outcome, Result, State, bounded, retry_note

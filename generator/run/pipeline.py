@@ -13,20 +13,19 @@ import uuid
 from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from generator.errors import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, RunbooksError, UsageError
-from generator.format.catalog import load_catalog
 from generator.format.model import Catalog, CheckSpec
-from generator.format.options import SAFE_ID, SAFE_ID_HINT
-from generator.fsutil import write_atomic
-from generator.provenance import git_commit
 from generator.run.engine import RunOptions, run_checks_sync, utc_now
-from generator.run.kinds import KINDS
-from generator.run.reporters import REPORTERS
 from generator.run.results import Result, Run, State, recordable
-from generator.run.shard import Shard, shard_checks
-from generator.run.store import RunInfo, record_run
+
+if TYPE_CHECKING:
+    from generator.run.shard import Shard
+    from generator.run.store import RunInfo
+
+# A generated check script runs one mode's few checks through run(): what it does not use (the catalogue, the
+# store, the formats, git, S3, the site) is imported where it is used, so the script starts in a blink.
 
 __all__ = ["FAIL_ON", "Output", "RunRequest", "RunReport", "UnknownKind", "run", "select", "exit_code_for"]
 
@@ -92,33 +91,51 @@ class RunReport:
 def run(request: RunRequest) -> RunReport:
     """Select, run, record, write every requested format, and stamp the site."""
     _check_outputs(request)
+    _check_vantage(request.vantage)
     catalog = request.catalog
     if request.checks is None or request.record or request.site is not None:
+        from generator.format.catalog import load_catalog
+
         catalog = catalog or load_catalog(request.root, modes=[request.mode])  # a run renders its own mode only
-    _check_vantage(request.vantage)
-    specs = list(request.checks) if request.checks is not None else select(_needs(catalog), request)
-    if request.shard is not None:
-        specs = shard_checks(specs, request.shard)
-    if request.site is not None and not (request.site / "index.html").is_file():
-        raise UsageError(f"--site {request.site}: no built site there; run `runbooks build` first")
-    if request.on_start is not None:
-        request.on_start(specs)
+    specs = _selected(request, catalog)
     started_at, started = utc_now(), time.perf_counter()
     precisely = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # orders two runs of one second
     results = run_checks_sync(specs, request.mode, request.root, request.options, request.on_result)
     for result in results:
         result.vantage = request.vantage
     report = RunReport(_record_of(request, results, started_at, time.perf_counter() - started))
-    info = RunInfo(request.mode, started_at, report.run.commit, report.run.id, request.vantage, precisely)
-    if request.record:
-        _store(_needs(catalog), info, results)
-    for output in request.outputs:
-        _write(output, report.run)
-    if request.upload is not None:
-        report.uploaded = _upload(request, report.run)
-    if request.site is not None:
-        report.stamped, report.badges = _stamp(_needs(catalog), request.site, info, results, request.record)
+    _keep(request, catalog, report, precisely)
     return report
+
+
+def _selected(request: RunRequest, catalog: Catalog | None) -> list[CheckSpec]:
+    specs = list(request.checks) if request.checks is not None else select(_needs(catalog), request)
+    if request.shard is not None:
+        from generator.run.shard import shard_checks
+
+        specs = shard_checks(specs, request.shard)
+    if request.site is not None and not (request.site / "index.html").is_file():
+        raise UsageError(f"--site {request.site}: no built site there; run `runbooks build` first")
+    if request.on_start is not None:
+        request.on_start(specs)
+    return specs
+
+
+def _keep(request: RunRequest, catalog: Catalog | None, report: RunReport, precisely: str) -> None:
+    """Record the run in the store, write its formats, upload it, stamp the site: whichever were asked for."""
+    record, results = report.run, report.run.results
+    if request.record or request.site is not None:
+        from generator.run.store import RunInfo
+
+        info = RunInfo(request.mode, record.started_at, record.commit, record.id, request.vantage, precisely)
+        if request.record:
+            _store(_needs(catalog), info, results)
+        if request.site is not None:
+            report.stamped, report.badges = _stamp(_needs(catalog), request.site, info, results, request.record)
+    for output in request.outputs:
+        _write(output, record)
+    if request.upload is not None:
+        report.uploaded = _upload(request, record)
 
 
 def _needs(catalog: Catalog | None) -> Catalog:
@@ -141,6 +158,8 @@ def select(catalog: Catalog, request: RunRequest) -> list[CheckSpec]:
 
 
 def _kinds(names: Sequence[str]) -> set[str]:
+    from generator.run.kinds import KINDS
+
     wanted = {name.strip() for option in names for name in option.split(",") if name.strip()}
     unknown = sorted(wanted - set(KINDS))
     if unknown:
@@ -170,12 +189,19 @@ def exit_code_for(results: Sequence[Result], fail_on: str) -> int:
 
 def _record_of(request: RunRequest, results: list[Result], started_at: str, seconds: float) -> Run:
     code = exit_code_for(results, request.fail_on)
-    commit = git_commit(request.root) if request.commit is None else request.commit
+    if request.commit is None:
+        from generator.provenance import git_commit
+
+        commit = git_commit(request.root)
+    else:
+        commit = request.commit
     return Run(request.mode, commit, started_at, utc_now(), seconds * 1000, results,
                request.fail_on, code, request.run_id or uuid.uuid4().hex[:12], request.vantage)
 
 
 def _check_vantage(vantage: str) -> None:
+    from generator.format.options import SAFE_ID, SAFE_ID_HINT
+
     if vantage and not SAFE_ID.match(vantage):
         raise UsageError(f"--vantage {vantage!r}: {SAFE_ID_HINT}")
 
@@ -183,6 +209,7 @@ def _check_vantage(vantage: str) -> None:
 def _upload(request: RunRequest, record: Run) -> str:
     """Put the JSON report at ``request.upload``, named so that no shard or vantage overwrites another's."""
     from generator.run.remote import put_text
+    from generator.run.reporters import REPORTERS
 
     assert request.upload is not None
     record.uploaded_at = utc_now()  # the runner's clock just before the object store notes its own (see merge)
@@ -192,12 +219,18 @@ def _upload(request: RunRequest, record: Run) -> str:
 
 
 def _store(catalog: Catalog, info: RunInfo, results: list[Result]) -> None:
+    from generator.run.store import record_run
+
     keep = {c.key for v in catalog.views(info.mode) for c in v.active_checks}
     record_run(catalog.root, info, [r for r in results if recordable(r)], keep, catalog.project.history["keep"])
 
 
 def _check_outputs(request: RunRequest) -> None:
     """Every format is known before anything runs; at most one goes to standard output."""
+    if not request.outputs:
+        return
+    from generator.run.reporters import REPORTERS
+
     for output in request.outputs:
         if output.format not in REPORTERS:
             raise UsageError(f"unknown format '{output.format}'; formats: {', '.join(REPORTERS)}")
@@ -206,6 +239,9 @@ def _check_outputs(request: RunRequest) -> None:
 
 
 def _write(output: Output, record: Run) -> None:
+    from generator.fsutil import write_atomic
+    from generator.run.reporters import REPORTERS
+
     text = REPORTERS[output.format].render(record)
     if output.path is None:
         sys.stdout.write(text)

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from generator.format.schema import DEFAULT_HISTORY, DEFAULT_STALE_AFTER
+from generator.format.defaults import DEFAULT_HISTORY, DEFAULT_STALE_AFTER
 from generator.fsutil import locked, write_atomic
 from generator.run.results import Result
 

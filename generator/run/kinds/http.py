@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from generator.format.load import PathKey
+from generator.format.document import PathKey
 from generator.format.options import (
     INVALID,
     Bool,
