@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[aws,test]'
+	$(PY) -m pip install --quiet -e '.[aws,test,bench]'
 	touch $(STAMP)
 
 ## demo: create the environment (and Debian packages), start the demo stack, build, run the local checks, stamp the pages, stop

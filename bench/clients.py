@@ -4,10 +4,13 @@
 Each client runs in a fresh interpreter (``--client NAME``) and reports its
 import time, the wall time of its request phase and the CPU it used there:
 
-* ``httpx``     httpx over the runner's TimedTransport (httpcore's pool, wire-timing backend),
-                sharded into clients of ten connections, as ``generator.run`` used it until this bench;
-* ``httpcore``  httpcore's AsyncConnectionPool straight, with the same backend and sharding;
+* ``httpx``     httpx, sharded into clients of ten connections, as the runner used it until this bench
+                (then over a transport of its own for wire timing; the figures in generator/run/wire.py
+                were taken with that transport);
+* ``httpcore``  httpcore's AsyncConnectionPool straight, with the same sharding;
 * ``aiohttp``   one aiohttp ClientSession (its HTTP parser is in C), a TCPConnector of C connections.
+
+httpx and httpcore are no longer dependencies: ``pip install -e '.[bench]'``.
 
 ``python bench/clients.py --n 1000 --concurrency 50`` prints the table.
 """
@@ -35,7 +38,8 @@ async def _drive(n: int, concurrency: int, get: Callable[[int], Awaitable[int]])
     async def one(i: int) -> None:
         nonlocal ok
         async with gate:
-            ok += await get(i) == 200
+            status = await get(i)
+        ok += status == 200
 
     cpu, wall = time.process_time(), time.perf_counter()
     await asyncio.gather(*(one(i) for i in range(n)))
@@ -45,12 +49,9 @@ async def _drive(n: int, concurrency: int, get: Callable[[int], Awaitable[int]])
 async def _httpx(url: str, n: int, concurrency: int) -> dict[str, Any]:
     import httpx
 
-    from generator.run.wire import TimedTransport
-
     size = max(1, concurrency // 10)
     limits = httpx.Limits(max_connections=10, max_keepalive_connections=10)
-    clients = [httpx.AsyncClient(transport=TimedTransport(ssl_context=None, limits=limits), timeout=None,
-                                 trust_env=False) for _ in range(size)]
+    clients = [httpx.AsyncClient(limits=limits, timeout=None, trust_env=False) for _ in range(size)]
 
     async def get(i: int) -> int:
         response = await clients[i % size].get(f"{url}/r/{i}")
@@ -66,11 +67,8 @@ async def _httpx(url: str, n: int, concurrency: int) -> dict[str, Any]:
 async def _httpcore(url: str, n: int, concurrency: int) -> dict[str, Any]:
     import httpcore
 
-    from generator.run.wire import _TimedBackend
-
     size = max(1, concurrency // 10)
-    pools = [httpcore.AsyncConnectionPool(max_connections=10, max_keepalive_connections=10,
-                                          network_backend=_TimedBackend()) for _ in range(size)]
+    pools = [httpcore.AsyncConnectionPool(max_connections=10, max_keepalive_connections=10) for _ in range(size)]
 
     async def get(i: int) -> int:
         response = await pools[i % size].request("GET", f"{url}/r/{i}")

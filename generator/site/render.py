@@ -67,11 +67,26 @@ def _contacts(project: Project) -> list[dict[str, Any]]:
     return chain + rest
 
 
+# Above this many runbooks in a mode, its navigation groups them by their first tag (their service, in the
+# bundled catalogue): each page then carries the groups and its own group's runbooks, not every runbook.
+NAV_GROUP_OVER = 40
+
+
 def nav(catalog: Catalog) -> list[Any]:
     """One top-level tab per mode: the mode switcher."""
     items: list[Any] = [{"Home": "index.md"}]
     for mode in catalog.project.modes.values():
         views = sorted(catalog.views(mode.id), key=lambda v: v.title.lower())
         items.append({mode.title: [{"Overview": f"{mode.id}/index.md"}, {"Status": f"{mode.id}/status.md"}]
-                      + [{v.title: f"{mode.id}/{v.id}.md"} for v in views]})
+                      + _runbooks_nav(mode.id, views)})
     return items
+
+
+def _runbooks_nav(mode: str, views: list[RunbookView]) -> list[Any]:
+    entries = [{v.title: f"{mode}/{v.id}.md"} for v in views]
+    if len(views) <= NAV_GROUP_OVER:
+        return entries
+    groups: dict[str, list[Any]] = {}
+    for view, entry in zip(views, entries):
+        groups.setdefault(view.tags[0] if view.tags else "other", []).append(entry)
+    return [{"Runbooks": [{f"{tag} ({len(group)})": group} for tag, group in sorted(groups.items())]}]
