@@ -50,8 +50,12 @@ def _markdown() -> Any:
     return markdown.Markdown()
 
 
+@lru_cache(maxsize=65536)
 def _inline_markdown(text: str) -> Any:
-    """Runbook Markdown as HTML without the paragraph, for the hand-laid print pages."""
+    """Runbook Markdown as HTML without the paragraph, for the hand-laid print pages.
+
+    Remembered by text: a checklist item is the same in every mode, and in the print page and the binder
+    (converting them again was three quarters of rendering the pages)."""
     from markupsafe import Markup
 
     html = str(_markdown().reset().convert(text)).strip()
