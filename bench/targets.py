@@ -110,7 +110,7 @@ def serve_row(work: Path) -> Row:
     root = work / "b300"
     port = free_port()
     url = f"http://127.0.0.1:{port}/local/search-health-05/"
-    proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}", "--no-livereload"], cwd=root,
+    proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         if not _wait_for(url, "Search service health 05", 600):

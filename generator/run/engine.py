@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import math
 import socket
 import ssl
 import sys
@@ -33,6 +32,7 @@ from generator.run.results import EVIDENCE_TOTAL, Outcome, Result, State, bounde
 from generator.run.secrets import MissingSecret, Resolved, resolve_secrets
 
 __all__ = ["RunOptions", "classify", "run_checks", "run_checks_sync", "utc_now"]
+
 
 @dataclass
 class RunOptions:
