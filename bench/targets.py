@@ -105,25 +105,29 @@ def build_rows(work: Path, repeat: int) -> list[Row]:
     ]
 
 
-def serve_row(work: Path) -> Row:
+def serve_row(work: Path, *flags: str) -> Row:
     """Edit one runbook of the 300-runbook catalogue under `mkdocs serve`; time until its page says so."""
     root = work / "b300"
     port = free_port()
     url = f"http://127.0.0.1:{port}/local/search-health-05/"
-    proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
+    what = " ".join(["mkdocs serve", *flags])
+    proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}", *flags], cwd=root,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         if not _wait_for(url, "Search service health 05", 600):
-            return Row("mkdocs serve: one runbook edited, 300 runbooks", "no page", "≤ 5 s", False)
+            return Row(f"{what}: one runbook edited, 300 runbooks", "no page", "≤ 5 s", False)
         path = root / "runbooks" / "search-health-05.yaml"
-        path.write_text(path.read_text().replace("Search service health 05", "Search service health 05 (edited)", 1))
+        before = path.read_text()
+        step = "Check the status endpoint for degraded components"
+        path.write_text(before.replace(f"{step}.", f"{step} (edited).", 1))
         saved = time.perf_counter()
-        seen = _wait_for(url, "Search service health 05 (edited)", 600)
+        seen = _wait_for(url, f"{step} (edited)", 600)
         took = time.perf_counter() - saved
+        path.write_text(before)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(30)
-    return Row("mkdocs serve: one runbook edited, 300 runbooks", f"{took:.1f} s" if seen else "never", "≤ 5 s",
+    return Row(f"{what}: one runbook edited, 300 runbooks", f"{took:.1f} s" if seen else "never", "≤ 5 s",
                seen and took <= 5.0)
 
 
@@ -303,6 +307,7 @@ def main() -> int:
             if "serve" in only:
                 if not (work / "b300").exists():
                     scale_project(work / "b300", 10)
+                rows.append(serve_row(work, "--dirty"))
                 rows.append(serve_row(work))
         with bench.LoopbackServer(DELAY_MS) as server:
             if "http" in only:

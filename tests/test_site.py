@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -146,3 +147,35 @@ def test_mkdocs_serve_reloads_when_a_runbook_changes(built):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_mkdocs_serve_dirty_builds_the_edited_pages_and_keeps_search_whole(built):
+    """Under `serve --dirty` only changed pages are built; the search index still holds every page."""
+    built.write("other", "title: Other runbook\nsummary: Stays as it is.\nsections:\n  - title: Untouched\n"
+                         "    body: Nothing here changes.\n")
+    port = free_port()
+    proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
+                            cwd=built.root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert _poll(f"{base}/local/api/", "Restart the API")
+        built.write("api", RUNBOOK.replace("Restart it **carefully**.", "Restart it **gently**."))
+        assert _poll(f"{base}/local/api/", "gently")
+        locations = {doc["location"].split("#")[0] for doc in json.loads(_get(f"{base}/search/search_index.json"))["docs"]}
+        assert {"local/api/", "local/other/", "hybrid/other/"} <= locations
+        assert (built.root / ".runbooks" / "serve" / "local" / "api.md").is_file()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _poll(url: str, text: str, seconds: float = 60) -> bool:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            if text in _get(url):
+                return True
+        except OSError:
+            pass
+        time.sleep(0.3)
+    return False

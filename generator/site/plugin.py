@@ -23,6 +23,8 @@ from generator.format.model import Catalog
 from generator.run.store import ResultsIndex
 from generator.site.badges import write_badges
 from generator.site.render import nav, render_pages
+from generator.provenance import BuildInfo, build_info
+from generator.site.serving import ServeCache
 from generator.site.slotindex import Located, locate, save_slot_index
 from generator.site.slots import MARK
 from generator.site.stamp import filtered_index, stamp_html
@@ -39,6 +41,17 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
     catalog: Catalog | None = None
     index: ResultsIndex | None = None
     preloaded: Catalog | None = None  # the catalog `runbooks build` already validated: not read twice
+    serving: ServeCache | None = None  # under `mkdocs serve --dirty`: pages as files, built when they change
+    built: BuildInfo | None = None  # what pages say they were generated from (fixed for a serve session)
+    dirty_serve: bool = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.slot_index: dict[str, list[Located]] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining this keeps the plugin alive across `mkdocs serve` rebuilds, with what it remembers.
+        self.dirty_serve = command == "serve" and dirty
 
     def _root(self, config: Any) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -55,6 +68,9 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         except ConfigError as exc:
             raise PluginError(f"invalid runbooks:\n{exc}") from None
         self.index = filtered_index(self.catalog)
+        if self.dirty_serve:
+            self.serving = self.serving or ServeCache(root)
+            self.built = self.built or build_info(root)
         if self.catalog.project.title and config.site_name in (None, "", "Runbooks"):
             config.site_name = self.catalog.project.title
         config.nav = nav(self.catalog)
@@ -64,8 +80,10 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
     def on_files(self, files: Files, config: Any) -> Files:
         assert self.catalog is not None
         self.paper: dict[str, str] = {}
-        for path, content in render_pages(self.catalog).items():
-            files.append(File.generated(config, path, content=self._without_markdown(path, content)))
+        for path, content in render_pages(self.catalog, self.built).items():
+            content = self._without_markdown(path, content)
+            files.append(self.serving.file(config, path, content) if self.serving is not None
+                         else File.generated(config, path, content=content))
         for asset in sorted(p for p in ASSETS.rglob("*") if p.is_file()):
             uri = f"assets/{asset.relative_to(ASSETS).as_posix()}"
             if files.get_file_from_path(uri) is None:  # the project's own file of that name wins
@@ -86,7 +104,8 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         return html.replace(PAPER_MARK, body, 1) if body is not None else html
 
     def on_pre_build(self, config: Any) -> None:
-        self.slot_index: dict[str, list[Located]] = {}
+        if self.serving is None:  # a dirty build builds some pages: the others' slots stay where they were
+            self.slot_index = {}
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
         assert self.index is not None
@@ -101,6 +120,8 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         assert self.catalog is not None and self.index is not None
         write_badges(Path(config.site_dir), self.index, list(self.catalog.project.modes))
         save_slot_index(Path(config.site_dir), self.slot_index)
+        if self.serving is not None:
+            self.serving.keep_search_whole(Path(config.site_dir))
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         server.watch(str(self._root(config) / "runbooks"))
