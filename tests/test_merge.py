@@ -226,3 +226,25 @@ def test_a_browser_sees_both_vantages_states(runs, chromium) -> None:
         page.goto("/local/status/")
         row = page.locator("tr", has_text="Probed from us-east")
         assert "CRITICAL from eu-west, OK from us-east" in row.locator(".rb-vantages").inner_text()
+
+
+def test_bad_shard_or_vantage_is_a_usage_error(runs, capsys) -> None:
+    from generator.cli import run_checks_main
+
+    root = str(runs["single"])
+    assert run_checks_main(["--root", root, "--mode", "local", "--shard", "4/3"]) == 2
+    assert capsys.readouterr().err == "run-checks: --shard 4/3: expected K/N with 1 ≤ K ≤ N, e.g. 2/3\n"
+    assert run_checks_main(["--root", root, "--mode", "local", "--vantage", "eu west"]) == 2
+    assert capsys.readouterr().err.startswith("run-checks: --vantage 'eu west': ")
+
+
+def test_a_result_record_carries_every_field() -> None:
+    """to_dict is written by hand (asdict was too slow): a field added to Result must not be left out."""
+    from dataclasses import fields
+
+    from generator.run.results import Result, State
+
+    result = Result("local", "rb", "c", "t", "http", State.OK, "s", vantage="eu-west")
+    assert list(result.to_dict()) == [f.name for f in fields(Result)]
+    assert Result.from_dict(result.to_dict()) == result
+    assert "vantage" not in Result("local", "rb", "c", "t", "http", State.OK, "s").to_dict()  # JSON as it was
