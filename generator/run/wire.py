@@ -198,8 +198,11 @@ def _session(connections: int, verify: bool | ssl.SSLContext | None) -> "aiohttp
 
     connector = _connector_class()(limit=connections, limit_per_host=0, ssl=_ssl(verify),
                                    socket_factory=_open_socket, ttl_dns_cache=300)
+    # No cookie jar: each check stands alone (a cookie one answer sets must not ride along with another
+    # check's request), and no jar to consult is less work for every request.
     return aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=None), trust_env=False,
-                                 skip_auto_headers=("User-Agent",), headers={"User-Agent": "runbooks-checks"})
+                                 skip_auto_headers=("User-Agent",), headers={"User-Agent": "runbooks-checks"},
+                                 cookie_jar=aiohttp.DummyCookieJar())
 
 
 def _ssl(verify: bool | ssl.SSLContext | None) -> bool | ssl.SSLContext:
