@@ -123,6 +123,7 @@ class ResultsIndex:
     listing: dict[str, list[Listed]] = field(default_factory=dict)
     stale_after: float = DEFAULT_STALE_AFTER
     flapping: int = DEFAULT_HISTORY["flapping"]
+    drawn: dict[Any, Any] = field(default_factory=dict, repr=False)  # what pages drew from it, drawn once
 
     def get(self, mode: str, key: str) -> Result | None:
         return self.results.get(mode, {}).get(key)

@@ -68,7 +68,11 @@ def _render_badge(arg: str, index: ResultsIndex) -> str:
 
 
 def history_strip(index: ResultsIndex, mode: str, key: str) -> Strip:
-    return strip(index.states_of(mode, key), index.flapping)
+    """Drawn once per index: a check's strip is on its runbook page and on the dashboard."""
+    found = index.drawn.get((mode, key))
+    if not isinstance(found, Strip):
+        found = index.drawn[(mode, key)] = strip(index.states_of(mode, key), index.flapping)
+    return found
 
 
 def _render_history(arg: str, index: ResultsIndex) -> str:
