@@ -75,7 +75,7 @@ def test_all_errors_reported_at_once_with_positions(project):
     assert errors(project) == [
         "runbooks/api.yaml:3:1: severity: unknown severity 'P9'; expected one of: P1, P2",
         "runbooks/api.yaml:4:1: unknown key 'colour'; expected one of: title, summary, owner, severity, tags, "
-        "alerts, modes, vars, sections, checklist, checks",
+        "alerts, modes, vars, sections, checklist, checks, maintenance",
         "runbooks/api.yaml:9:9: sections[0].steps[0].check: unknown check 'nope'; checks in this runbook: "
         "health, Bad Id, c, d, e",
         "runbooks/api.yaml:15:7: checks[0].http.status: expected an integer 100-599, got 'ok'",

@@ -9,11 +9,13 @@ listing every problem at once.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
 from generator.errors import ConfigError, Diagnostic
 from generator.format.load import Document, PathKey, load_file
+from generator.format.maintenance import Scope, Window, check_references
 from generator.format.model import Catalog, CheckSpec, Mode, Project, Runbook, RunbookView
 from generator.format.options import INVALID, SAFE_ID, SAFE_ID_HINT, Ctx, ModeValue, Obj, describe, resolve
 from generator.format.schema import (
@@ -50,6 +52,8 @@ def load_catalog(root: Path, *, overlays: bool = True) -> Catalog:
         diagnostics += problems
         if runbook is not None:
             runbooks[runbook.id] = runbook
+    if project is not None and not diagnostics:
+        diagnostics += _project_windows(project, runbooks, ctx) + _alert_claims(runbooks)
     if diagnostics:
         raise ConfigError(diagnostics)
     assert project is not None
@@ -107,9 +111,34 @@ def _load_project(path: Path, root: Path) -> tuple[Project | None, Ctx]:
                       f"contacts: {', '.join(contacts) or '(none)'}")
     if ctx.diagnostics:
         return None, ctx
+    windows = [replace(w, origin=doc.path) for w in data["maintenance"]]
     return Project(data["title"], data["description"],
                    {mid: Mode(mid, m["title"], m["description"], m["vars"], m["vars_file"]) for mid, m in modes.items()},
-                   contacts, data["escalation"], data["severities"], data["stale_after"], dict(data["history"])), ctx
+                   contacts, data["escalation"], data["severities"], data["stale_after"], dict(data["history"]),
+                   windows), ctx
+
+
+def _project_windows(project: Project, runbooks: dict[str, Runbook], ctx: Ctx) -> list[Diagnostic]:
+    """The project's windows name modes, runbooks and checks that exist (known once every runbook is read)."""
+    ctx.diagnostics = []
+    checks = {rb.id: [c["id"] for c in rb.data["checks"]] for rb in runbooks.values()}
+    check_references(project.maintenance, ctx, list(project.modes), checks)
+    return ctx.diagnostics
+
+
+def _alert_claims(runbooks: dict[str, Runbook]) -> list[Diagnostic]:
+    """An alert links to one page: a second runbook naming it is an error at its line."""
+    owner: dict[str, Runbook] = {}
+    problems = []
+    for runbook in sorted(runbooks.values(), key=lambda rb: rb.source):
+        for index, name in enumerate(runbook.alerts):
+            first = owner.setdefault(name, runbook)
+            if first is not runbook:
+                problems.append(Diagnostic(runbook.source, runbook.alert_locs[name][0], runbook.alert_locs[name][1],
+                                           f"alerts[{index}]: alert '{name}' is already answered by runbook "
+                                           f"{first.id} ({first.source}:{first.alert_locs[name][0]}); "
+                                           "an alert links to one runbook"))
+    return problems
 
 
 def _overlay_vars(project: Project, root: Path) -> list[Diagnostic]:
@@ -146,7 +175,9 @@ def _load_runbook(path: Path, root: Path, project: Project | None) -> tuple[Runb
     _cross_check(data, doc.data.get("checks") if isinstance(doc.data, dict) else None, project, ctx)
     if any(c is INVALID for c in checks) or ctx.diagnostics:
         return None, ctx.diagnostics
-    runbook = Runbook(path.stem, doc.path, data["modes"] or list(project.modes), data)
+    runbook = Runbook(path.stem, doc.path, data["modes"] or list(project.modes), data,
+                      maintenance=_runbook_windows(path.stem, data["maintenance"], doc.path),
+                      alert_locs={name: ctx.doc.loc(("alerts", i)) for i, name in enumerate(data["alerts"])})
     for mode in runbook.modes:
         runbook.views[mode] = _render_view(runbook, project.modes[mode], ctx)
     return (runbook if not ctx.diagnostics else None), ctx.diagnostics
@@ -199,9 +230,22 @@ def _cross_check(data: dict[str, Any], raw_checks: Any, project: Project, ctx: C
             if isinstance(ref, str) and ref not in ids:
                 ctx.error(("sections", s_index, "steps", t_index, "check"),
                           f"unknown check '{ref}'; checks in this runbook: {', '.join(ids) or '(none)'}")
+    alerts = data["alerts"] if isinstance(data["alerts"], list) else []
+    for index, name in enumerate(alerts):
+        if name is not INVALID and name in alerts[:index]:
+            ctx.error(("alerts", index), f"duplicate alert '{name}'")
+    windows = data["maintenance"] if isinstance(data["maintenance"], list) else []
+    check_references(windows, ctx, list(project.modes), {"": list(ids)}, runbook="")
     severity = data["severity"]
     if isinstance(severity, str) and severity not in project.severities:
         ctx.error(("severity",), f"unknown severity '{severity}'; expected one of: {', '.join(project.severities)}")
+
+
+def _runbook_windows(runbook: str, windows: list[Window], source: str) -> list[Window]:
+    """A runbook's windows cover its own checks: its scope names check ids, the model keeps keys."""
+    return [replace(w, origin=source, scope=Scope(w.scope.modes, (runbook,), (),
+                                                  tuple(f"{runbook}/{check}" for check in w.scope.checks)))
+            for w in windows]
 
 
 def _check_needs(checks: list[Any], ids: dict[str, int], ctx: Ctx) -> None:

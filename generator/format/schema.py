@@ -25,9 +25,10 @@ from generator.format.options import (
                                       PerMode,
                                       Str,
 )
+from generator.format.maintenance import window_list
 
 __all__ = ["PROJECT_FILE", "PROJECT_SCHEMA", "RUNBOOK_SCHEMA", "CHECK_FIELDS", "MODE_VARS", "DEFAULT_TIMEOUT",
-           "DEFAULT_STALE_AFTER", "DEFAULT_HISTORY", "MODE_IDS", "RESERVED_IDS"]
+           "DEFAULT_STALE_AFTER", "DEFAULT_HISTORY", "MODE_IDS", "RESERVED_IDS", "ALERT_NAME"]
 
 PROJECT_FILE = "_project.yaml"
 DEFAULT_TIMEOUT = 10.0
@@ -36,6 +37,8 @@ DEFAULT_HISTORY = {"keep": 50, "flapping": 3}
 MODE_IDS = ("local", "hybrid", "aws")
 # <mode>/<id>/ is a runbook page; these ids are the mode's own generated pages.
 RESERVED_IDS = ("index", "status", "binder")
+# Prometheus' rule for an alert name (a metric name); it is also the page anchor ``#alert-<name>``.
+ALERT_NAME = re.compile(r"^[A-Za-z_:][A-Za-z0-9_:]*$")
 
 _VARS = MapOf(PerMode(Option()), "Variables: a plain value, or a map from mode to value.",
               default={}, example={"api_url": {"local": "http://127.0.0.1:8080", "aws": "https://api.example.com"}})
@@ -80,6 +83,7 @@ PROJECT_SCHEMA = Obj({
                         min=1, default=DEFAULT_HISTORY["flapping"], example=5),
     }, "Result history: the strips of recent states on the pages.", default=DEFAULT_HISTORY,
         example={"keep": 100, "flapping": 5}),
+    "maintenance": window_list(in_runbook=False),
 })
 
 CHECK_FIELDS: dict[str, Option] = {
@@ -111,7 +115,11 @@ RUNBOOK_SCHEMA = Obj({
     "owner": Str("Owning team or person.", default=""),
     "severity": Str("Default incident severity (a key of severities in _project.yaml).", example="P2"),
     "tags": ListOf(Str(), "Free-form tags; run-checks --tag selects by them.", default=[]),
-    "alerts": ListOf(Str(), "Names of the alerts this runbook answers.", default=[]),
+    "alerts": ListOf(Str(pattern=ALERT_NAME, hint="is not an alert name (letters, digits, _ and :, not starting "
+                                                  "with a digit, as Prometheus requires)"),
+                     "Names of the alerts this runbook answers: `runbooks runbook-urls` links each to its anchor "
+                     "on this page, and `runbooks lint-rules` checks the rules that define them. An alert belongs "
+                     "to one runbook.", default=[], example=["SearchDown"]),
     "modes": ModeList("Modes this runbook applies to (default: every mode)."),
     "vars": _VARS,
     "sections": ListOf(Obj({
@@ -125,4 +133,5 @@ RUNBOOK_SCHEMA = Obj({
         "items": ListOf(Str(), "Items to tick.", required=True),
     }), "The checklist, as groups of items.", default=[]),
     "checks": ListOf(Option(), "Checks: id, title, options, and exactly one kind block.", default=[]),
+    "maintenance": window_list(in_runbook=True),
 })
