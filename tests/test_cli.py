@@ -89,7 +89,7 @@ def test_json_results(project, http_server, tmp_path):
     assert "boom" in bad["evidence"] and bad["duration_ms"] > 0
     assert by_key["web/aws-only"]["state"] == "SKIPPED"
     assert by_key["web/slow"]["state"] == "WARNING" and by_key["web/slow"]["metrics"]["latency_ms"] >= 100
-    assert data["summary"] == {"OK": 2, "WARNING": 1, "CRITICAL": 1, "UNKNOWN": 0, "SKIPPED": 1}
+    assert data["summary"] == {"OK": 2, "WARNING": 1, "CRITICAL": 1, "UNKNOWN": 0, "SKIPPED": 1, "MAINTENANCE": 0}
 
 
 def test_junit_is_well_formed(project, http_server, tmp_path):

@@ -15,20 +15,21 @@ from typing import Callable, Sequence
 
 from generator.errors import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, RunbooksError, UsageError
 from generator.format.catalog import load_catalog
+from generator.format.maintenance import Window
 from generator.format.model import Catalog, CheckSpec
 from generator.fsutil import write_atomic
 from generator.provenance import git_commit
 from generator.run.engine import RunOptions, run_checks_sync, utc_now
 from generator.run.kinds import KINDS
 from generator.run.reporters import REPORTERS
-from generator.run.results import Result, Run, State
+from generator.run import results
+from generator.run.results import Result, Run, State, parse_utc
 from generator.run.store import RunInfo, record_run
 
 __all__ = ["FAIL_ON", "Output", "RunRequest", "RunReport", "UnknownKind", "run", "select", "exit_code_for"]
 
 # The lowest state that fails a run, and what it takes in.
-FAIL_ON = {"critical": frozenset({State.CRITICAL}),
-           "warning": frozenset({State.CRITICAL, State.WARNING, State.UNKNOWN})}
+FAIL_ON = {name: frozenset(State(s) for s in states) for name, states in results.FAIL_ON.items()}
 
 
 class UnknownKind(RunbooksError):
@@ -67,6 +68,8 @@ class RunRequest:
     on_result: Callable[[Result], None] | None = None  # as each check finishes
     catalog: Catalog | None = None  # loaded from ``root`` when not given
     commit: str | None = None  # what the run is recorded against; default: the project's git commit
+    maintenance: Window | None = None  # an ad-hoc window (run-checks --maintenance), kept in the store when recording
+    vantage: str | None = None  # where the checks run from (a label in metrics), when the run names it
 
 
 @dataclass
@@ -93,6 +96,8 @@ def run(request: RunRequest) -> RunReport:
         request.on_start(specs)
     started_at, started = utc_now(), time.perf_counter()
     results = run_checks_sync(specs, request.mode, request.root, request.options, request.on_result)
+    if catalog is not None:
+        results = _in_maintenance(catalog, request, results, started_at)
     report = RunReport(_record_of(request, results, started_at, time.perf_counter() - started))
     info = RunInfo(request.mode, started_at, report.run.commit)
     if request.record:
@@ -155,7 +160,33 @@ def _record_of(request: RunRequest, results: list[Result], started_at: str, seco
     code = exit_code_for(results, request.fail_on)
     commit = git_commit(request.root) if request.commit is None else request.commit
     return Run(request.mode, commit, started_at, utc_now(), seconds * 1000, results,
-               request.fail_on, code)
+               request.fail_on, code, request.vantage or "", _site_url(request))
+
+
+def _site_url(request: RunRequest) -> str:
+    """mkdocs.yml's site_url, for formats that link to the pages (read only when one is written)."""
+    if not any(REPORTERS[o.format].USES_SITE_URL for o in request.outputs):
+        return ""
+    from generator.links import read_site_url
+
+    try:
+        return read_site_url(request.root)[0]
+    except Exception:  # a broken mkdocs.yml costs the links, not the run; `runbooks build` reports it
+        return ""
+
+
+def _in_maintenance(catalog: Catalog, request: RunRequest, results: list[Result], started_at: str) -> list[Result]:
+    """Results inside a declared or ad-hoc window become MAINTENANCE; a new ad-hoc window is stored."""
+    from generator.run import maintenance
+
+    when = parse_utc(started_at)
+    windows = [*catalog.windows(), *maintenance.load_adhoc(catalog.root, when)]
+    if request.maintenance is not None:
+        windows.append(request.maintenance)
+        if request.record:
+            maintenance.store_adhoc(catalog.root, request.maintenance, when)
+    tags = {view.id: view.tags for view in catalog.views(request.mode)}
+    return maintenance.apply(results, windows, tags, when)
 
 
 def _recordable(result: Result) -> bool:

@@ -7,12 +7,15 @@ ran and saw something wrong is WARNING or CRITICAL with a classified reason.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from enum import Enum
 from typing import Any, Iterable
 
 __all__ = ["State", "REASONS", "Outcome", "Result", "Run", "counts", "worst", "EVIDENCE_LIMIT", "EVIDENCE_TOTAL", "bounded",
-           "expected_actual", "retry_note"]
+           "expected_actual", "retry_note", "parse_utc", "FAIL_ON"]
 
+# ``--fail-on``: the states that fail a run, by the lowest one named.
+FAIL_ON = {"critical": frozenset({"CRITICAL"}), "warning": frozenset({"CRITICAL", "WARNING", "UNKNOWN"})}
 # ``needs``: skipped because a check it needs is not OK.
 REASONS = ("timeout", "connect", "dns", "tls", "assertion", "error", "needs")
 EVIDENCE_LIMIT = 2048  # one excerpt: a body, a stdout tail
@@ -25,16 +28,22 @@ class State(str, Enum):
     CRITICAL = "CRITICAL"
     UNKNOWN = "UNKNOWN"
     SKIPPED = "SKIPPED"
+    MAINTENANCE = "MAINTENANCE"  # ran inside a maintenance window: shown, never failing (``Result.probed_state`` says what it saw)
 
     @property
     def exit_code(self) -> int:
-        """Nagios plugin exit code (SKIPPED counts as OK)."""
-        return {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3, "SKIPPED": 0}[self.value]
+        """Nagios plugin exit code (SKIPPED and MAINTENANCE count as OK)."""
+        return {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3, "SKIPPED": 0, "MAINTENANCE": 0}[self.value]
 
     @property
     def rank(self) -> int:
         """Badness, as monitoring-plugins' max_state_alt: CRITICAL > UNKNOWN > WARNING > OK."""
-        return {"SKIPPED": 0, "OK": 1, "WARNING": 2, "UNKNOWN": 3, "CRITICAL": 4}[self.value]
+        return {"SKIPPED": 0, "MAINTENANCE": 0, "OK": 1, "WARNING": 2, "UNKNOWN": 3, "CRITICAL": 4}[self.value]
+
+
+def parse_utc(text: str) -> datetime:
+    """A result's time (``2026-12-02T09:00:00Z``, as ``engine.utc_now`` writes it) as an aware datetime."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
 
 
 def worst(states: Iterable[State]) -> State:
@@ -96,6 +105,14 @@ class Result:
     target: str = ""
     attempts: int = 1
     note: str = ""  # "passed after 2 retries"
+    severity: str = "critical"  # the check's declared severity (critical or warning)
+    maintenance: str = ""  # the reason of the maintenance window it ran in (state MAINTENANCE)
+    probed_state: str = ""  # in a window: the state the probe saw (OK, CRITICAL…)
+
+    @property
+    def seen(self) -> "State":
+        """The state the probe saw, maintenance or not (what metrics and alert rules judge)."""
+        return State(self.probed_state) if self.probed_state else self.state
 
     @property
     def key(self) -> str:
@@ -115,6 +132,8 @@ class Result:
     def nagios_line(self) -> str:
         """``STATE - title: summary | perfdata``, as a Nagios plugin prints it."""
         text = f"{self.state.value} - {self.check}: {self.summary}" + (f" ({self.note})" if self.note else "")
+        if self.maintenance:
+            text += f" (maintenance: {self.maintenance}; the probe saw {self.probed_state})"
         return f"{text} | {' '.join(self.perfdata)}" if self.perfdata else text
 
 
@@ -130,6 +149,8 @@ class Run:
     results: list[Result]
     fail_on: str = "critical"
     exit_code: int = 0
+    vantage: str = ""  # where the checks ran from, when the run names it (a label in metrics)
+    site_url: str = ""  # where the site is published (mkdocs.yml site_url), for links in reports
 
 
 def counts(results: list[Result]) -> dict[str, int]:

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from generator.format.maintenance import Notice
 from generator.format.schema import DEFAULT_HISTORY, DEFAULT_STALE_AFTER
 from generator.fsutil import locked, write_atomic
 from generator.run.results import Result
@@ -86,6 +87,7 @@ class ResultsIndex:
     listing: dict[str, list[Listed]] = field(default_factory=dict)
     stale_after: float = DEFAULT_STALE_AFTER
     flapping: int = DEFAULT_HISTORY["flapping"]
+    notices: dict[str, list[Notice]] = field(default_factory=dict)  # maintenance banners: "<mode>" and "<mode>/<runbook>"
 
     def get(self, mode: str, key: str) -> Result | None:
         return self.results.get(mode, {}).get(key)

@@ -18,7 +18,7 @@ __all__ = ["BADGE_FILE", "badge_message", "badge_svg", "write_badges"]
 
 BADGE_FILE = "badge.svg"
 # Shields' palette, so the badge looks at home beside other README badges.
-_GREEN, _YELLOW, _RED, _PURPLE, _GREY = "#4c1", "#dfb317", "#e05d44", "#8f62b8", "#9f9f9f"
+_GREEN, _YELLOW, _RED, _PURPLE, _GREY, _BLUE = "#4c1", "#dfb317", "#e05d44", "#8f62b8", "#9f9f9f", "#007ec6"
 _NARROW, _WIDE = set("fijlrt.,:;!|' -()[]1I"), set("mwMW@%")
 
 
@@ -36,6 +36,8 @@ def badge_message(listed: Listed, mode: str, index: ResultsIndex) -> tuple[str, 
         return "warning", _YELLOW
     if state == "OK":
         return "passing", _GREEN
+    if state == "MAINTENANCE":
+        return "maintenance", _BLUE
     return "not run", _GREY
 
 

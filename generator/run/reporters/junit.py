@@ -7,10 +7,12 @@ import xml.etree.ElementTree as ET
 
 from generator.run.results import Result, Run, State
 
-__all__ = ["NAME", "HELP", "render"]
+__all__ = ["NAME", "HELP", "USES_SITE_URL", "render"]
 
 NAME = "junit"
-HELP = "JUnit XML, one suite per runbook: CRITICAL is a failure, UNKNOWN an error, SKIPPED skipped"
+HELP = ("JUnit XML, one suite per runbook: CRITICAL is a failure, UNKNOWN an error, SKIPPED and MAINTENANCE "
+        "skipped")
+USES_SITE_URL = False
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -52,6 +54,9 @@ def _testcase(suite: ET.Element, result: Result, run: Run) -> None:
         ET.SubElement(case, "system-out").text = _x(f"{result.note}: {result.summary}")
     elif result.state is State.SKIPPED:
         ET.SubElement(case, "skipped", message=message)
+    elif result.state is State.MAINTENANCE:  # planned work: reported, never failing
+        reason = _x(f"MAINTENANCE: {result.maintenance}; the probe saw {result.probed_state}: {result.summary}")
+        ET.SubElement(case, "skipped", message=reason).text = body
     elif result.state is State.UNKNOWN:
         ET.SubElement(case, "error", message=message, type=result.reason or "error").text = body
     elif _fails(result, run):
@@ -64,5 +69,5 @@ def _totals(element: ET.Element, results: list[Result], run: Run) -> None:
     element.set("tests", str(len(results)))
     element.set("failures", str(sum(1 for r in results if r.state is not State.UNKNOWN and _fails(r, run))))
     element.set("errors", str(sum(1 for r in results if r.state is State.UNKNOWN)))
-    element.set("skipped", str(sum(1 for r in results if r.state is State.SKIPPED)))
+    element.set("skipped", str(sum(1 for r in results if r.state in (State.SKIPPED, State.MAINTENANCE))))
     element.set("time", f"{sum(r.duration_ms for r in results) / 1000:.3f}")

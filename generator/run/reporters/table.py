@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from generator.run.results import Run, State, counts
+from generator.run.results import Result, Run, State, counts
 
 __all__ = ["summary_table"]
+
+
+def _summary(result: Result) -> str:
+    if result.state is State.MAINTENANCE:
+        return f"maintenance: {result.maintenance}; the probe saw {result.probed_state}: {result.summary}"
+    return result.summary
 
 
 def summary_table(run: Run) -> str:
@@ -14,7 +20,7 @@ def summary_table(run: Run) -> str:
     if rows:
         width = max(len(r.key) for r in rows)
         lines.append(f"{'STATE':<9} {'CHECK':<{width}}  {'REASON':<10} SUMMARY")
-        lines += [f"{r.state.value:<9} {r.key:<{width}}  {r.reason:<10} {r.summary[:160]}" for r in rows]
+        lines += [f"{r.state.value:<9} {r.key:<{width}}  {r.reason:<10} {_summary(r)[:160]}" for r in rows]
         lines.append("")
     total = counts(run.results)
     parts = ", ".join(f"{n} {s.lower()}" for s, n in total.items() if n)

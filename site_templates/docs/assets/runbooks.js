@@ -41,9 +41,36 @@
         ago(limit).replace(" ago", "");
     });
   }
+  // Maintenance banners (partials/results.html, macro maintenance_banner): each window lists its
+  // occurrences as data-rb-intervals, ISO 8601 UTC "start/end" pairs; the one holding the time the
+  // page is viewed shows the window (and the banner), with its end.
+  function activeUntil(intervals, now) {
+    var pairs = intervals.split(" ");
+    for (var i = 0; i < pairs.length; i++) {
+      var parts = pairs[i].split("/"), start = Date.parse(parts[0]), end = Date.parse(parts[1]);
+      if (start <= now && now < end) return end;
+    }
+    return null;
+  }
+  function maintenance() {
+    var now = Date.now();
+    document.querySelectorAll(".rb-maintenance").forEach(function (banner) {
+      var shown = false;
+      banner.querySelectorAll("[data-rb-intervals]").forEach(function (el) {
+        var end = activeUntil(el.getAttribute("data-rb-intervals"), now);
+        el.hidden = end === null;
+        if (end === null) return;
+        shown = true;
+        var until = el.querySelector(".rb-maintenance__until");
+        if (until) until.textContent = "until " + new Date(end).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+      });
+      banner.hidden = !shown;
+    });
+  }
   function refresh() {
     relativeTimes();
     staleness();
+    maintenance();
   }
   // Material's document$ fires on every page load, instant navigation included.
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(refresh);
