@@ -1,4 +1,4 @@
-"""Command line: ``runbooks`` (validate, build, print, reference) and ``run-checks``.
+"""Command line: ``runbooks`` (validate, build, print, reference, alerts, runbook-urls, lint-rules) and ``run-checks``.
 
 A thin shell: it parses arguments, calls one plain function of a stage
 (``generator.run.pipeline.run`` for a run, ``generator.site.build.build``
@@ -16,14 +16,16 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
 
 from generator.errors import EXIT_CONFIG, EXIT_INTERRUPTED, EXIT_OK, EXIT_SOFTWARE, ConfigError, RunbooksError
 from generator.run.reporters import REPORTERS
 
 if TYPE_CHECKING:
-    from generator.format.model import CheckSpec
-    from generator.run.pipeline import Output
+    from generator.format.maintenance import Window
+    from generator.format.model import Catalog, CheckSpec
+    from generator.links import SiteLinks
+    from generator.run.pipeline import Output, RunReport, RunRequest
     from generator.run.results import Result
 
 __all__ = ["runbooks_main", "run_checks_main", "guard"]
@@ -89,14 +91,52 @@ def _runbooks_parser() -> argparse.ArgumentParser:
     printing.add_argument("--site", metavar="DIR", help="print from this built site (e.g. one run-checks stamped)")
     printing.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size (default: a4)")
     sub.add_parser("reference", help="print the runbook format reference (Markdown)")
+    _alert_parsers(sub)
     return parser
+
+
+def _alert_parsers(sub: Any) -> None:
+    site_url = {"metavar": "URL", "help": "where the site is published (default: site_url in mkdocs.yml)"}
+    alerts = sub.add_parser("alerts", help="write Prometheus alerting rules for a mode's checks, each linking to its check",
+                            description="Rules over the metrics run-checks --openmetrics writes: an alert per check "
+                                        "CRITICAL, WARNING or UNKNOWN for --for, one when results stop arriving; "
+                                        "checks in a maintenance window raise none.")
+    alerts.add_argument("--mode", required=True, help="deployment mode (one of the project's modes)")
+    alerts.add_argument("--out", metavar="FILE", help="write the rules file here (atomically); default: standard output")
+    alerts.add_argument("--for", dest="hold", type=_duration, default=300.0, metavar="DURATION",
+                        help="how long a state must last before its alert fires (default 5m)")
+    alerts.add_argument("--stale-after", type=_duration, metavar="DURATION",
+                        help="alert when no results arrived for this long (default: stale_after in _project.yaml)")
+    alerts.add_argument("--site-url", **site_url)
+    urls = sub.add_parser("runbook-urls", help="print alert name → runbook_url for the alerts a mode's runbooks answer")
+    urls.add_argument("--mode", required=True, help="deployment mode (one of the project's modes)")
+    urls.add_argument("--format", choices=["yaml", "json"], default="yaml", help="output format (default: yaml)")
+    urls.add_argument("--site-url", **site_url)
+    lint = sub.add_parser("lint-rules", help="check Prometheus rule files against the runbooks and the built site",
+                          description="Reports, as path:line: message, alerts without runbook_url, runbook_urls "
+                                      "the built site cannot answer (page or anchor), and alerts the runbooks name "
+                                      "that no rule defines. Exit 1 when there is a problem.")
+    lint.add_argument("files", nargs="+", metavar="RULES.yml", help="Prometheus rule files (or PrometheusRule objects)")
+    lint.add_argument("--site", default="site", metavar="DIR", help="the built site to resolve URLs in (default: site)")
+    lint.add_argument("--mode", help="runbook_urls must point at this mode's pages")
+    lint.add_argument("--site-url", **site_url)
+
+
+def _duration(text: str) -> float:
+    from generator.format.options import Problem, parse_duration
+
+    try:
+        return parse_duration(text)
+    except Problem as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _runbooks(argv: Sequence[str] | None) -> int:
     args = _runbooks_parser().parse_args(argv)
     root = Path(args.root).resolve()
     commands: dict[str, Callable[[Path, argparse.Namespace], int]] = {
-        "validate": _validate, "build": _build, "print": _print, "reference": _reference}
+        "validate": _validate, "build": _build, "print": _print, "reference": _reference, "alerts": _alerts,
+        "runbook-urls": _runbook_urls, "lint-rules": _lint_rules}
     return commands[args.command](root, args)
 
 
@@ -145,6 +185,62 @@ def _reference(root: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _catalog_and_links(root: Path, mode: str | None, site_url: str | None) -> tuple[Catalog, SiteLinks]:
+    from generator.errors import UsageError
+    from generator.format.catalog import load_catalog
+    from generator.links import NoSiteUrl, site_links
+
+    catalog = load_catalog(root)
+    if mode is not None and mode not in catalog.project.modes:
+        raise UsageError(f"unknown mode '{mode}'; modes: {', '.join(catalog.project.modes)}")
+    try:
+        return catalog, site_links(root, site_url)
+    except NoSiteUrl as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _alerts(root: Path, args: argparse.Namespace) -> int:
+    from generator.alerts.rules import RuleOptions, render_rules
+    from generator.fsutil import write_atomic
+
+    catalog, links = _catalog_and_links(root, args.mode, args.site_url)
+    stale = args.stale_after if args.stale_after is not None else catalog.project.stale_after
+    text = render_rules(RuleOptions(args.mode, links, args.hold, stale))
+    if args.out:
+        write_atomic(Path(args.out), text)
+        print(f"wrote {args.out}: alerting rules for mode {args.mode} (check them with `promtool check rules`)",
+              file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _runbook_urls(root: Path, args: argparse.Namespace) -> int:
+    from generator.alerts.urls import render_urls, runbook_urls
+
+    catalog, links = _catalog_and_links(root, args.mode, args.site_url)
+    sys.stdout.write(render_urls(runbook_urls(catalog, args.mode, links), args.mode, args.format))
+    return EXIT_OK
+
+
+def _lint_rules(root: Path, args: argparse.Namespace) -> int:
+    from generator.alerts.lint import lint_rules
+    from generator.errors import UsageError
+
+    catalog, links = _catalog_and_links(root, args.mode, args.site_url)
+    site = (root / args.site).resolve()
+    if not (site / "index.html").is_file():
+        raise UsageError(f"--site {args.site}: no built site there; run `runbooks build` first "
+                         "(runbook_urls are checked against its pages and anchors)")
+    problems, alerts = lint_rules(catalog, [(Path(f), f) for f in args.files], site, links, args.mode)
+    for problem in problems:
+        print(problem)
+    count = len(problems)
+    print(f"lint-rules: {alerts} alerting rules in {len(args.files)} file(s), {count} problem{'s' if count != 1 else ''}",
+          file=sys.stderr)
+    return 1 if problems else EXIT_OK
+
+
 def runbooks_main(argv: Sequence[str] | None = None) -> int:
     return guard("runbooks", _runbooks, argv)
 
@@ -172,7 +268,16 @@ def _run_checks_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fail-on", choices=["warning", "critical"], default="critical", help="lowest state that fails the run")
     parser.add_argument("--root", default=".", help="project directory (default: .)")
     parser.add_argument("--no-store", action="store_true", help="do not update the results store (.runbooks/results)")
+    parser.add_argument("--maintenance", metavar="'DURATION: REASON'",
+                        help="declare a maintenance window from now for what this run selects, e.g. "
+                             "'2h: database upgrade': its results are MAINTENANCE; kept in the store for later runs")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    loop = parser.add_argument_group("continuous runs", "Keep running until SIGTERM, recording and stamping each run.")
+    loop.add_argument("--every", type=_duration, metavar="DURATION", help="a run every DURATION (e.g. 5m); two runs of "
+                      "a mode never overlap; SIGTERM lets the current run finish, then exits 0")
+    loop.add_argument("--jitter", type=_duration, metavar="DURATION",
+                      help="start each run up to this much later, at random (default: a tenth of --every)")
+    loop.add_argument("--runs", type=_positive_int, metavar="N", help="stop after N runs")
     return parser
 
 
@@ -207,7 +312,7 @@ class _Progress:
         self.tty = sys.stderr.isatty() and not quiet
 
     def start(self, checks: list[CheckSpec]) -> None:
-        self.total = len(checks)
+        self.total, self.done, self.bad = len(checks), 0, 0
 
     def __call__(self, result: Result) -> None:
         self.done += 1
@@ -226,7 +331,6 @@ def run_checks(argv: Sequence[str] | None) -> int:
     args = _run_checks_parser().parse_args(argv)
     from generator.run.engine import RunOptions
     from generator.run.pipeline import RunRequest, run
-    from generator.run.reporters.table import summary_table
 
     outputs = _outputs(args)
     # A format on standard output owns it: the progress and the summary go to standard error.
@@ -236,15 +340,63 @@ def run_checks(argv: Sequence[str] | None) -> int:
         Path(args.root).resolve(), args.mode, args.runbook, args.tag, args.kind,
         options=RunOptions(args.concurrency, args.timeout, args.deadline), outputs=outputs,
         site=Path(args.site).resolve() if args.site else None, record=not args.no_store, fail_on=args.fail_on,
-        on_result=progress, on_start=progress.start)
+        on_result=progress, on_start=progress.start, maintenance=_window(args))
+    if args.every is not None:
+        return _run_every(request, args, progress, human)
+    if args.runs is not None:
+        from generator.errors import UsageError
+
+        raise UsageError("--runs goes with --every")
     try:
         report = run(request)
     finally:
         progress.close()
+    _report(report, request, human)
+    return report.exit_code
+
+
+def _report(report: RunReport, request: RunRequest, human: TextIO) -> None:
+    from generator.run.reporters.table import summary_table
+
     human.write(summary_table(report.run))
     if request.site is not None:
         print(f"stamped {len(report.stamped)} page(s) and {len(report.badges)} badge(s) in {request.site}", file=human)
-    return report.exit_code
+    human.flush()
+
+
+def _window(args: argparse.Namespace) -> Window | None:
+    """``--maintenance 'DURATION: REASON'`` as a window from now over what the run selects."""
+    if args.maintenance is None:
+        return None
+    from datetime import datetime, timezone
+
+    from generator.errors import UsageError
+    from generator.run.maintenance import adhoc_window, parse_adhoc
+
+    try:
+        seconds, reason = parse_adhoc(args.maintenance)
+    except ValueError as exc:
+        raise UsageError(f"--maintenance: {exc}") from None
+    return adhoc_window(seconds, reason, datetime.now(timezone.utc), args.mode, args.runbook, args.tag)
+
+
+def _run_every(request: RunRequest, args: argparse.Namespace, progress: _Progress, human: TextIO) -> int:
+    from generator.errors import UsageError
+    from generator.run.schedule import Schedule, run_every
+
+    if args.every <= 0:
+        raise UsageError("--every: expected a duration longer than 0s")
+    jitter = args.jitter if args.jitter is not None else args.every / 10
+
+    def report(done: RunReport) -> None:
+        progress.close()
+        _report(done, request, human)
+
+    def failed(exc: RunbooksError) -> None:
+        progress.close()
+        print(f"run-checks: {exc} (trying again at the next run)", file=sys.stderr, flush=True)
+
+    return run_every(request, Schedule(args.every, jitter, args.runs), report, failed)
 
 
 def run_checks_main(argv: Sequence[str] | None = None) -> int:

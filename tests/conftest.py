@@ -201,6 +201,15 @@ def require_root() -> None:
         pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
 
 
+def require_command(name: str, package: str) -> str:
+    """The path of ``name`` from Debian ``package``: skipped without it, except in CI, where that fails."""
+    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
+    if found is None:
+        message = f"{name} is missing: `make system-deps` installs it (Debian package {package})"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    return found
+
+
 def run_as_nobody(argv: list[str]) -> subprocess.CompletedProcess[str]:
     """Run ``argv`` as the user nobody (as a web server would read), with runuser from util-linux."""
     require_root()

@@ -128,7 +128,10 @@ class Window:
         first = (since - length).astimezone(zone).date() - timedelta(days=1)
         days = (until.astimezone(zone).date() - first).days + 1
         starts = [datetime.combine(first + timedelta(days=n), self.every.at, zone) for n in range(days)]
-        return [(start, start + length) for start in starts if start.weekday() in self.every.days]
+        # In UTC before adding: aware arithmetic in one zone is wall-clock time, and a window
+        # over the night clocks go back would last an hour longer than its duration.
+        return [(start, start.astimezone(timezone.utc) + length) for start in starts
+                if start.weekday() in self.every.days]
 
     def active_at(self, when: datetime) -> tuple[datetime, datetime] | None:
         """The occurrence ``when`` falls in, or None."""
