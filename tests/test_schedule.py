@@ -163,9 +163,9 @@ def rss_kib(pid: int) -> int:
     return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))  # type: ignore[union-attr]
 
 
-def test_memory_stays_flat_over_200_runs(looped, tmp_path):
-    prom = tmp_path / "runbooks_local.prom"
-    proc = every(looped, "--runbook", "quick", "--every", "1ms", "--jitter", "0s", "--openmetrics", str(prom))
+def test_memory_stays_flat_over_200_runs(looped):
+    """Tiny runs (one file check, no site) each recording into the store: what grows, grows per run."""
+    proc = every(looped, "--runbook", "quick", "--every", "1ms", "--jitter", "0s")
     lines = Lines(proc)
     try:
         for _ in range(10):
@@ -181,4 +181,3 @@ def test_memory_stays_flat_over_200_runs(looped, tmp_path):
     print(f"RSS after 10 runs: {after_10} KiB, after 200: {after_200} KiB ({after_200 / after_10 - 1:+.1%})")
     assert after_200 <= after_10 * 1.10
     assert len(history(looped)) == 50  # the history kept its rotation
-    assert "runbooks_check_state" in prom.read_text(encoding="utf-8")

@@ -99,6 +99,7 @@ def test_the_wheel_holds_the_package_and_its_templates_and_nothing_else(wheel: P
     assert "generator/site_templates/docs/assets/runbooks.css" in names
     assert "generator/site_templates/docs/assets/fonts/fonts.css" in names  # the bundled faces travel too
     assert "generator/run/kinds/http.py" in names and "generator/py.typed" in names
+    assert "generator/alerts/rules.py" in names and "generator/run/reporters/openmetrics.py" in names
 
 
 def test_an_installed_wheel_builds_runs_and_stamps_a_project_of_its_own(installed: Path, chromium: Browser) -> None:
@@ -109,11 +110,13 @@ def test_an_installed_wheel_builds_runs_and_stamps_a_project_of_its_own(installe
         _write_project(project, server.url(""))
         # The installed tool only: no repository on the path, run from the project, PATH without the test venv.
         env = {"PATH": f"{installed}:/usr/bin:/bin", "HOME": str(project), "LANG": "C.UTF-8"}
-        for command in (["runbooks", "build"], ["run-checks", "--mode", "local", "--site", "site"]):
+        alerts = ["runbooks", "alerts", "--mode", "local", "--site-url", "https://ops.shop.test", "--out", "rules.yml"]
+        for command in (["runbooks", "build"], alerts, ["run-checks", "--mode", "local", "--site", "site"]):
             done = subprocess.run([str(installed / command[0]), *command[1:]], cwd=project, env=env,
                                   capture_output=True, text=True, timeout=300)
             assert done.returncode == 0, f"{command}: {done.stdout}{done.stderr}"
         assert "2 checks in mode local (2 ok)" in done.stdout
+        assert "https://ops.shop.test/local/{{ $labels.runbook }}/" in (project / "rules.yml").read_text()
         assert (project / "checks" / "local" / "shop-health.py").is_file()
         with serve(project / "site") as url, open_page(chromium, url) as page:
             page.goto("/local/shop-health/")

@@ -22,14 +22,14 @@ from generator.provenance import git_commit
 from generator.run.engine import RunOptions, run_checks_sync, utc_now
 from generator.run.kinds import KINDS
 from generator.run.reporters import REPORTERS
-from generator.run import results
+from generator.run.results import FAIL_ON as FAILING_STATES
 from generator.run.results import Result, Run, State, parse_utc
 from generator.run.store import RunInfo, record_run
 
 __all__ = ["FAIL_ON", "Output", "RunRequest", "RunReport", "UnknownKind", "run", "select", "exit_code_for"]
 
 # The lowest state that fails a run, and what it takes in.
-FAIL_ON = {name: frozenset(State(s) for s in states) for name, states in results.FAIL_ON.items()}
+FAIL_ON = {name: frozenset(State(s) for s in states) for name, states in FAILING_STATES.items()}
 
 
 class UnknownKind(RunbooksError):

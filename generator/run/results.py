@@ -115,6 +115,11 @@ class Result:
         return State(self.probed_state) if self.probed_state else self.state
 
     @property
+    def window_note(self) -> str:
+        """"maintenance: upgrade; the probe saw CRITICAL" for a result in a window, else ""."""
+        return f"maintenance: {self.maintenance}; the probe saw {self.probed_state}" if self.maintenance else ""
+
+    @property
     def key(self) -> str:
         return f"{self.runbook}/{self.check}"
 
@@ -133,7 +138,7 @@ class Result:
         """``STATE - title: summary | perfdata``, as a Nagios plugin prints it."""
         text = f"{self.state.value} - {self.check}: {self.summary}" + (f" ({self.note})" if self.note else "")
         if self.maintenance:
-            text += f" (maintenance: {self.maintenance}; the probe saw {self.probed_state})"
+            text += f" ({self.window_note})"
         return f"{text} | {' '.join(self.perfdata)}" if self.perfdata else text
 
 

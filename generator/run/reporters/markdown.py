@@ -67,8 +67,8 @@ def _counts(run: Run) -> list[str]:
 def _entry(run: Run, result: Result) -> list[str]:
     state = result.state.value
     detail = _text(result.summary)
-    if result.state is State.MAINTENANCE:
-        detail = f"maintenance: {_text(result.maintenance)}; the probe saw {result.probed_state}: {detail}"
+    if result.maintenance:
+        detail = f"{_text(result.window_note)}: {detail}"
     reason = f" ({result.reason})" if result.reason else ""
     lines = [f"- {ICONS[state]} **{state}** {_link(run, result)}{reason}: {detail}", ""]
     if result.evidence:  # at the top level: a <pre> inside a list item would end at its first unindented line

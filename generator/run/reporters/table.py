@@ -8,9 +8,7 @@ __all__ = ["summary_table"]
 
 
 def _summary(result: Result) -> str:
-    if result.state is State.MAINTENANCE:
-        return f"maintenance: {result.maintenance}; the probe saw {result.probed_state}: {result.summary}"
-    return result.summary
+    return f"{result.window_note}: {result.summary}" if result.maintenance else result.summary
 
 
 def summary_table(run: Run) -> str:
