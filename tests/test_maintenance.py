@@ -275,3 +275,12 @@ def test_pages_carry_the_banner_of_the_windows_that_cover_them(broken, tmp_path)
     # run-checks stamps the same banner, and stamping twice changes nothing
     assert run_checks_main(["--root", str(broken.root), "--mode", "local", "-q", "--site", str(site)]) == 1
     assert (site / "local/db/index.html").read_text(encoding="utf-8").count('class="rb-maintenance"') == 1
+
+
+def test_windows_take_no_variables(project):
+    project.check("api", """\
+        - id: health
+          title: Health
+          http: {url: "{{ api }}/health", status: 200}
+    """, maintenance='[{reason: "{{ api }} moves", start: 2026-12-05T22:00:00Z, end: 2026-12-06T22:00:00Z}]')
+    assert errors(project) == ["runbooks/api.yaml:3:15: maintenance[0]: maintenance windows take no {{ variables }}"]

@@ -74,8 +74,10 @@ class Scope:
         return not self.checks or any(f"{runbook}/{check}" in self.checks for check in checks)
 
     def describe(self) -> str:
+        """``modes local; checks api/db``: what it covers, in words (checks name their runbooks already)."""
+        runbooks = () if self.checks else self.runbooks
         parts = [f"{name} {', '.join(values)}" for name, values in
-                 (("modes", self.modes), ("runbooks", self.runbooks), ("tags", self.tags), ("checks", self.checks))
+                 (("modes", self.modes), ("runbooks", runbooks), ("tags", self.tags), ("checks", self.checks))
                  if values]
         return "; ".join(parts) or "every check"
 
@@ -294,11 +296,11 @@ class WindowOption(Obj):
 
     def validate(self, value: Any, path: PathKey, ctx: Ctx) -> Any:
         out = super().validate(value, path, ctx)
-        if out is INVALID or any(v is INVALID or isinstance(v, Tmpl) for v in _leaves(out)):
-            if out is not INVALID and any(isinstance(v, Tmpl) for v in _leaves(out)):
-                ctx.error(path, "maintenance windows take no {{ variables }}")
+        leaves = _leaves(out) if out is not INVALID else [INVALID]
+        if any(isinstance(v, Tmpl) for v in leaves):
+            ctx.error(path, "maintenance windows take no {{ variables }}")
             return INVALID
-        return self._window(out, path, ctx)
+        return INVALID if any(v is INVALID for v in leaves) else self._window(out, path, ctx)
 
     def _window(self, out: dict[str, Any], path: PathKey, ctx: Ctx) -> Any:
         zone = ZoneInfo(out["timezone"])
