@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -38,11 +38,16 @@ from generator.format.options import (
 )
 
 __all__ = ["WEEKDAYS", "Scope", "Weekly", "Window", "Notice", "WindowOption", "window_list", "check_references",
-           "parse_every", "iso", "horizon"]
+           "parse_every", "iso", "horizon", "zone_named"]
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CHECK_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}/[a-z0-9][a-z0-9_-]{0,63}$")
 _EVERY = re.compile(r"^(?:(?P<days>[a-z,\-]+)\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})$")
+
+
+def zone_named(name: str) -> tzinfo:
+    """An IANA time zone (from the system's database, or the tzdata package); UTC needs neither."""
+    return timezone.utc if name == "UTC" else ZoneInfo(name)
 
 
 def iso(when: datetime) -> str:
@@ -126,7 +131,7 @@ class Window:
 
     def _weekly(self, since: datetime, until: datetime) -> list[tuple[datetime, datetime]]:
         assert self.every is not None
-        zone, length = ZoneInfo(self.zone), timedelta(seconds=self.duration)
+        zone, length = zone_named(self.zone), timedelta(seconds=self.duration)
         first = (since - length).astimezone(zone).date() - timedelta(days=1)
         days = (until.astimezone(zone).date() - first).days + 1
         starts = [datetime.combine(first + timedelta(days=n), self.every.at, zone) for n in range(days)]
@@ -255,7 +260,7 @@ class Zone(Str):
     def parse(self, value: Any) -> Any:
         text = super().parse(value)
         try:
-            ZoneInfo(text)
+            zone_named(text)
         except (ZoneInfoNotFoundError, ValueError):
             raise Problem(f"unknown time zone {describe(text)}; use an IANA name such as UTC or Europe/Berlin") from None
         return text
@@ -303,7 +308,7 @@ class WindowOption(Obj):
         return INVALID if any(v is INVALID for v in leaves) else self._window(out, path, ctx)
 
     def _window(self, out: dict[str, Any], path: PathKey, ctx: Ctx) -> Any:
-        zone = ZoneInfo(out["timezone"])
+        zone = zone_named(out["timezone"])
         scope = out["scope"] or {}
         made = Scope(tuple(scope.get("modes") or ()), tuple(scope.get("runbooks") or ()),
                      tuple(scope.get("tags") or ()), tuple(scope.get("checks") or ()))
