@@ -18,11 +18,11 @@ from generator.format.model import Catalog, CheckSpec, Mode, Project, Runbook, R
 from generator.format.options import INVALID, SAFE_ID, SAFE_ID_HINT, Ctx, ModeValue, Obj, describe, resolve
 from generator.format.schema import (
     CHECK_FIELDS,
-    MODE_IDS,
     MODE_VARS,
     PROJECT_FILE,
     PROJECT_SCHEMA,
     RESERVED_IDS,
+    RESERVED_MODE_IDS,
     RUNBOOK_SCHEMA,
 )
 from generator.run.kinds import KINDS
@@ -98,8 +98,7 @@ def _load_project(path: Path, root: Path) -> tuple[Project | None, Ctx]:
     if data is INVALID:
         return None, ctx
     modes = data["modes"] if data["modes"] is not INVALID else {}
-    for missing in [m for m in MODE_IDS if m not in modes] if modes else []:
-        ctx.error(("modes",), f"missing mode '{missing}'; the modes are {', '.join(MODE_IDS)}")
+    _check_mode_ids(data["modes"], ctx)
     contacts = data["contacts"] if data["contacts"] is not INVALID else {}
     for index, level in enumerate(data["escalation"] if isinstance(data["escalation"], list) else []):
         if isinstance(level, dict) and level.get("contact") not in (None, INVALID) and level["contact"] not in contacts:
@@ -110,6 +109,16 @@ def _load_project(path: Path, root: Path) -> tuple[Project | None, Ctx]:
     return Project(data["title"], data["description"],
                    {mid: Mode(mid, m["title"], m["description"], m["vars"], m["vars_file"]) for mid, m in modes.items()},
                    contacts, data["escalation"], data["severities"], data["stale_after"], dict(data["history"])), ctx
+
+
+def _check_mode_ids(modes: Any, ctx: Ctx) -> None:
+    """At least one mode, and none named like a top-level folder of the site."""
+    if modes == {}:
+        ctx.error(("modes",), "expected at least one mode, e.g. prod: {title: Production, description: ...}")
+    for mode_id in modes if isinstance(modes, dict) else []:
+        if mode_id in RESERVED_MODE_IDS:
+            ctx.error(("modes", mode_id), f"mode id '{mode_id}' is taken by a folder of the site; "
+                      f"reserved: {', '.join(RESERVED_MODE_IDS)}")
 
 
 def _overlay_vars(project: Project, root: Path) -> list[Diagnostic]:
