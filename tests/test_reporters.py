@@ -41,7 +41,7 @@ def fixture_run() -> Run:
         result("aws-only", State.SKIPPED, "does not apply to mode local", runbook="api"),
     ]
     return Run("local", "feedc0ffee1234567890", "2026-12-02T09:00:00Z", "2026-12-02T09:00:01Z", 1234.5, results,
-               "critical", 1)
+               "unknown", 1)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any, Iterable
 
-__all__ = ["State", "REASONS", "Outcome", "Result", "Run", "counts", "worst", "EVIDENCE_LIMIT", "EVIDENCE_TOTAL", "bounded",
+__all__ = ["State", "FAIL_ON", "DEFAULT_FAIL_ON", "REASONS", "Outcome", "Result", "Run", "counts", "worst", "EVIDENCE_LIMIT", "EVIDENCE_TOTAL", "bounded",
            "expected_actual", "retry_note"]
 
 # ``needs``: skipped because a check it needs is not OK.
@@ -35,6 +35,14 @@ class State(str, Enum):
     def rank(self) -> int:
         """Badness, as monitoring-plugins' max_state_alt: CRITICAL > UNKNOWN > WARNING > OK."""
         return {"SKIPPED": 0, "OK": 1, "WARNING": 2, "UNKNOWN": 3, "CRITICAL": 4}[self.value]
+
+
+# --fail-on: the lowest state that fails a run, and the states that then fail it. UNKNOWN (a check that
+# could not run: a missing secret, a missing binary) fails by default, as it does for a Nagios plugin.
+FAIL_ON = {"critical": frozenset({State.CRITICAL}),
+           "unknown": frozenset({State.CRITICAL, State.UNKNOWN}),
+           "warning": frozenset({State.CRITICAL, State.UNKNOWN, State.WARNING})}
+DEFAULT_FAIL_ON = "unknown"
 
 
 def worst(states: Iterable[State]) -> State:
@@ -128,8 +136,12 @@ class Run:
     finished_at: str
     duration_ms: float
     results: list[Result]
-    fail_on: str = "critical"
+    fail_on: str = DEFAULT_FAIL_ON
     exit_code: int = 0
+
+    def fails(self, result: Result) -> bool:
+        """Whether this result fails the run (per ``fail_on``)."""
+        return result.state in FAIL_ON[self.fail_on]
 
 
 def counts(results: list[Result]) -> dict[str, int]:
