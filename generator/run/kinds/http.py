@@ -51,6 +51,9 @@ class HeaderValue(Option):
     type_name = "string or {regex}"
     _REGEX = Obj({"regex": Regex("Regular expression the value must match.", required=True)})
 
+    def json_type(self) -> dict[str, Any]:
+        return {"anyOf": [Str().json_type(), self._REGEX.json_schema()]}
+
     def check(self, value: Any, path: PathKey, ctx: Ctx) -> Any:
         if isinstance(value, dict):
             return self._REGEX.validate(value, path, ctx)
