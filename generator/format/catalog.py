@@ -27,7 +27,7 @@ from generator.format.schema import (
 )
 from generator.run.kinds import KINDS
 
-__all__ = ["load_catalog"]
+__all__ = ["load_catalog", "check_spec"]
 
 
 def load_catalog(root: Path, *, overlays: bool = True) -> Catalog:
@@ -294,6 +294,19 @@ def _render_section(section: dict[str, Any], mode: str, fill: Any, active: set[s
         check = step["check"] if step["check"] in active else None
         steps.append({"text": fill(step["text"]), "run": fill(run) if run is not None else None, "check": check})
     return {"title": fill(section["title"]), "body": fill(section["body"]), "steps": steps}
+
+
+def check_spec(runbook: str, data: Mapping[str, Any], where: str) -> CheckSpec:
+    """A check as a generated script carries it (values filled in, defaults left out) made whole by the
+    validator that read it from its runbook; ConfigError when it is not valid (an edited script)."""
+    ctx = Ctx(Document(where, data))
+    check = _validate_check({k: v for k, v in data.items() if k != "source"}, (), ctx)
+    if check is INVALID or ctx.diagnostics:
+        raise ConfigError(ctx.diagnostics)
+    retries = check["retries"] or {"count": 0, "delay": 0.0}
+    return CheckSpec(runbook, check["id"], check["title"], check["kind"], check["params"], check["timeout"],
+                     check["severity"], True, data.get("source", ""), list(check["needs"] or []), retries["count"],
+                     retries["delay"])
 
 
 def _check_spec(runbook: str, check: dict[str, Any], index: int, mode: str, fill: Any, ctx: Ctx,
