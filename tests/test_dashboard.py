@@ -122,6 +122,19 @@ def test_badges_say_passing_failing_warning_or_not_run(three):
     assert "#e05d44" in fills
     assert 'src="badge.svg"' in page(three, "local/bravo/index.html")
     assert "SITE_URL/local/bravo/badge.svg" in page(three, "local/bravo/index.html")
+    assert "set <code>site_url</code> in <code>mkdocs.yml</code>" in page(three, "local/bravo/index.html")
+
+
+def test_site_url_makes_the_badge_snippet_and_the_address_on_paper_real(three):
+    mkdocs = three.root / "mkdocs.yml"
+    mkdocs.write_text(mkdocs.read_text() + "site_url: https://ops.example.com/runbooks\n")
+    build(three.root, three.root / "site")
+    html = page(three, "local/bravo/index.html")
+    text = re.sub(r"<[^>]+>", "", html)  # the snippet is highlighted: spans inside
+    assert ("[![bravo](https://ops.example.com/runbooks/local/bravo/badge.svg)]"
+            "(https://ops.example.com/runbooks/local/bravo/)") in text
+    assert "SITE_URL" not in html and "set <code>site_url</code>" not in html
+    assert "Online: <code>https://ops.example.com/runbooks/local/bravo/</code>" in page(three, "local/bravo/print/index.html")
 
 
 def test_run_checks_refreshes_badges(three, http_server):

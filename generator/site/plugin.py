@@ -57,7 +57,7 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
 
     def on_files(self, files: Files, config: Any) -> Files:
         assert self.catalog is not None
-        for path, content in render_pages(self.catalog).items():
+        for path, content in render_pages(self.catalog, site_url=config.site_url).items():
             files.append(File.generated(config, path, content=content))
         for asset in sorted(p for p in ASSETS.rglob("*") if p.is_file()):
             uri = f"assets/{asset.relative_to(ASSETS).as_posix()}"
