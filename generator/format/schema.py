@@ -2,8 +2,8 @@
 
 Each key is declared with its type, default and doc string (``options``);
 the validator (``catalog``), the format reference in the README
-(``reference``) and the kinds' blocks (``generator.run.kinds``) all read these
-declarations.
+(``reference``), the JSON Schema for editors (``editor_schema``) and the
+kinds' blocks (``generator.run.kinds``) all read these declarations.
 """
 
 from __future__ import annotations
