@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests and the demo use for real, only when
 # missing: headless Chromium (browser tests, PDF binders), Prometheus (SLO
-# checks), poppler's pdftotext (reading printed PDFs back). Runs as root in CI; uses sudo when available otherwise.
+# checks), poppler's pdftotext (reading printed PDFs back), npm (installs axe-core
+# for the accessibility tests). Runs as root in CI; uses sudo when available otherwise.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 [ ${#need[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"

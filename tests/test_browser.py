@@ -38,7 +38,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 COPY_IGNORE = shutil.ignore_patterns(".venv", "site", ".git", ".demo", ".runbooks", "__pycache__",
-                                     "artifacts", ".pytest_cache", "*.egg-info")
+                                     "artifacts", ".pytest_cache", "*.egg-info", "node_modules")
 # The fixed ports the demo once listened on (the stack, Prometheus, moto_server, HTTPS).
 OLD_DEMO_PORTS = (*range(18101, 18106), 18201, 18202, 18090, 18300, 18443)
 
