@@ -45,7 +45,7 @@ OLD_DEMO_PORTS = (*range(18101, 18106), 18201, 18202, 18090, 18300, 18443)
 # Material's copy button: `button.md-clipboard` up to 9.6, a `md-code__button` of type copy since 9.7.
 COPY_BUTTON = 'button.md-clipboard, button.md-code__button[data-md-type="copy"]'
 # The badge colours of runbooks.css (light scheme).
-OK_FG, OK_BG = (0x1B, 0x7F, 0x3B), (0xE3, 0xF4, 0xE8)
+OK_FG, OK_BG = (0x18, 0x73, 0x3A), (0xE3, 0xF4, 0xE8)
 CRIT_FG, CRIT_BG = (0xB3, 0x26, 0x1E), (0xFD, 0xE4, 0xE1)
 
 
