@@ -120,7 +120,9 @@ def test_badges_say_passing_failing_warning_or_not_run(three):
         {"alpha": "alpha: passing", "bravo": "bravo: 2 failing", "charlie": "charlie: warning"}
     fills = [r.get("fill") for r in badge(three, "bravo").iter("{http://www.w3.org/2000/svg}rect")]
     assert "#b3261e" in fills
-    assert 'src="badge.svg"' in page(three, "local/bravo/index.html")
+    # the image's alt text says what the image says
+    assert '<img class="rb-badge" src="badge.svg" alt="bravo: 2 failing">' in page(three, "local/bravo/index.html")
+    assert 'alt="charlie: warning"' in page(three, "local/charlie/index.html")
     assert "SITE_URL/local/bravo/badge.svg" in page(three, "local/bravo/index.html")
 
 
@@ -129,6 +131,7 @@ def test_run_checks_refreshes_badges(three, http_server):
     before = (three.root / "site/local/alpha/badge.svg").stat().st_ino
     run_checks_main(["--root", str(three.root), "--mode", "local", "--site", str(three.root / "site"), "-q"])
     assert badge_text(three, "alpha") == "alpha: passing"
+    assert 'alt="alpha: passing"' in page(three, "local/alpha/index.html")  # stamped with the badge
     assert (three.root / "site/local/alpha/badge.svg").stat().st_ino != before  # replaced by rename
 
 
