@@ -58,7 +58,7 @@ def test_dashboard_lists_every_check_worst_first_by_runbook(three):
     assert dashboard_rows(html) == ["bravo--b2", "bravo--b1", "bravo--b3", "charlie--c1", "charlie--c2", "alpha--a1"]
     assert 'href="../bravo/#check-b2"' in html and 'href="../bravo/"' in html
     row = html.split('<tr id="bravo--b2"', 1)[1].split("</tr>", 1)[0]
-    assert 'data-rb-state="CRITICAL"' in row and "<td>assertion</td>" in row
+    assert 'data-rb-state="CRITICAL"' in row and '<td class="rb-dashboard__reason" data-label="Reason">assertion</td>' in row
     assert 'data-rb-ran="2026-01-01T00:00:00Z" data-rb-stale-after="86400"' in row
     assert "seen &lt;script&gt;alert(1)&lt;/script&gt;&#34;&amp;" in row and "<script>alert" not in html
     not_run = html.split('<tr id="charlie--c2"', 1)[1].split("</tr>", 1)[0]
