@@ -25,11 +25,11 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, COPY_IGNORE, REPO, _run_demo, open_page, serve
+from .test_browser import REPO, _run_demo, launched, open_page, serve
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 AXE_MISSING = (f"{AXE} is missing: install the test tools with `npm ci --no-audit --no-fund` at the repository "
@@ -218,15 +218,6 @@ def table(found: Sequence[Measure]) -> str:
     return "\n".join(lines)
 
 
-def _browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.a11y", description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, help="a site this module built before (default: build one)")
@@ -248,7 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.reports:
             args.reports.mkdir(parents=True, exist_ok=True)
         with serve(site) as url:
-            for browser in _browser():
+            with launched() as browser:
                 found = measure(browser, url, args.reports)
         print(table(found))
         if args.json:

@@ -179,16 +179,23 @@ def site_url(demo: dict[str, object]) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (scripts/system-deps.sh, Debian package chromium)")
+@contextlib.contextmanager
+def launched() -> Iterator[Browser]:
+    """Debian's headless Chromium, driven by Playwright (which never downloads a browser)."""
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (scripts/system-deps.sh, Debian package chromium)")
+    with launched() as browser:
+        yield browser
 
 
 @pytest.fixture
