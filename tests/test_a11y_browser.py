@@ -132,6 +132,17 @@ def test_every_page_type_fits_a_phone(chromium: Browser, site_url: str, page_typ
         page.screenshot(path=str(ARTIFACTS / f"phone-{_slug(page_type.name)}-critical.png"))
 
 
+@pytest.mark.parametrize("width", [768, 1280])
+def test_no_page_type_scrolls_sideways_on_a_tablet_or_a_laptop(chromium: Browser, site_url: str, width: int) -> None:
+    """Wider screens too: the dashboard's six columns at 768 px, a runbook's long PromQL targets at 1280 px."""
+    with open_page(chromium, site_url, viewport={"width": width, "height": 900}) as page:
+        wide = {}
+        for page_type in PAGE_TYPES:
+            a11y.goto(page, page_type)
+            wide[page_type.name] = a11y.overflow(page)
+    assert wide == {name: 0 for name in wide}, f"px past {width} px: {wide}"
+
+
 def _card(page: Page, row: str) -> dict[str, dict[str, float]]:
     """Boxes of a check row's state, title and observed value (px)."""
     boxes: dict[str, dict[str, float]] = page.evaluate(
