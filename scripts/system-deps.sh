@@ -3,7 +3,8 @@
 # missing: headless Chromium (browser tests, PDF binders), DejaVu (the site
 # bundles its own fonts; DejaVu draws only the symbols they lack), Prometheus
 # (SLO checks), poppler-utils (pdftotext, pdffonts, pdftohtml: reading printed
-# PDFs back), util-linux's runuser (reading the built site as another user).
+# PDFs back), util-linux's runuser (reading the built site as another user),
+# npm (installs axe-core for the accessibility tests).
 # Runs as root in CI; uses sudo when available otherwise.
 set -euo pipefail
 need=()
@@ -12,6 +13,7 @@ fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v runuser >/dev/null 2>&1 || [ -x /usr/sbin/runuser ] || need+=(util-linux)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 [ ${#need[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"

@@ -84,7 +84,7 @@ MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
     "pymdownx.details": {}, "pymdownx.highlight": {"anchor_linenums": True}, "pymdownx.inlinehilite": {},
     "pymdownx.superfences": {}, "pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True},
 }
-STYLESHEETS = ("assets/fonts/fonts.css", "assets/runbooks.css", "assets/print.css")  # the bundled faces first
+STYLESHEETS = ("assets/fonts/fonts.css", "assets/runbooks.css", "assets/print.css", "assets/phone.css")  # the bundled faces first
 SCRIPTS = ("assets/runbooks.js", "assets/checklist.js", "assets/print.js")
 
 
