@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
@@ -13,7 +15,7 @@ from ..schema import Obj, format_duration
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["Kind", "ProbeContext", "Judge", "HttpClients", "PROBE_TIMEOUT"]
+__all__ = ["Kind", "Clock", "ProbeContext", "Judge", "HttpClients", "PROBE_TIMEOUT"]
 
 # The running probe's time limit, set by the engine per check: kinds whose
 # client library blocks in a thread (boto3) size their own socket timeouts
@@ -25,12 +27,25 @@ class HttpClients(Protocol):
     def lease(self, verify: Any) -> Any: ...
 
 
+Clock = Callable[[], float]  # seconds since the epoch, as time.time
+
+
 @dataclass
 class ProbeContext:
-    """What a probe may use: the project root (relative paths) and HTTP clients."""
+    """What a probe may use: the project root (relative paths), HTTP clients, and the clock.
+
+    Ages (file, S3 object) and certificate days left are judged against
+    ``clock()``, never against time.time directly, so a caller (a test) can
+    fix "now" and get exact ages however slow the machine is.
+    """
 
     root: Path
     http: HttpClients | None = None
+    clock: Clock = time.time
+
+    def now(self) -> datetime:
+        """``clock()`` as an aware UTC datetime."""
+        return datetime.fromtimestamp(self.clock(), timezone.utc)
 
 
 class Kind(Protocol):

@@ -14,10 +14,10 @@ but leaves the deployment as it was. Those are the states the ECS tests use.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 import boto3
@@ -81,10 +81,19 @@ def aws_project(project, endpoint: str | None) -> None:
                                                    'vars: {api: "https://aws.invalid"' + extra + "}"))
 
 
-def run_check(project, moto, kind: str, params: dict, endpoint: str | None = "", **common):
-    """Write runbook ``rb`` with one check ``x`` of ``kind``; run it in the aws mode."""
+def run_check(project, moto, kind: str, params: dict, endpoint: str | None = "", clock=time.time, **common):
+    """Write runbook ``rb`` with one check ``x`` of ``kind``; run it in the aws mode (probes judging ages by ``clock``)."""
     aws_project(project, moto.url if endpoint == "" else endpoint)
-    return run_one(project.root, project.add_check(kind, params, **common), mode="aws")
+    return run_one(project.root, project.add_check(kind, params, **common), mode="aws", clock=clock)
+
+
+def last_modified(moto, bucket: str, key: str) -> float:
+    """The object's LastModified (moto's clock, whole seconds) as epoch seconds."""
+    return moto.client("s3").head_object(Bucket=bucket, Key=key)["LastModified"].timestamp()
+
+
+def aws_timestamp(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def seed_bucket(moto, bucket: str, objects: dict[str, int]) -> None:
@@ -125,30 +134,32 @@ def test_s3_fresh_big_enough_backup_is_ok(project, moto):
     seed_bucket(moto, "ok-backups", {"db/old.tar.gz": 10, "other/x": 1})
     time.sleep(1.1)  # LastModified has one-second resolution: make the big one the newest
     moto.client("s3").put_object(Bucket="ok-backups", Key="db/new.tar.gz", Body=b"x" * 2000)
+    written = last_modified(moto, "ok-backups", "db/new.tar.gz")
     result = run_check(project, moto, "aws_s3", {"bucket": "ok-backups", "prefix": "db/", "newest_age": AGE,
-                                                 "min_size": "1 KB"})
+                                                 "min_size": "1 KB"}, clock=lambda: written + 5)
     assert result.state is State.OK, result.summary
-    assert re.fullmatch(r"newest db/new\.tar\.gz: [0-2]s old, 2000 B \(2 objects\)", result.observed), result.observed
+    assert result.observed == "newest db/new.tar.gz: 5s old, 2000 B (2 objects)"
     assert result.target == "s3://ok-backups/db/"
-    assert result.metrics["age_s"] < 60
+    assert result.metrics["age_s"] == 5
 
 
 def test_s3_stale_backup_is_warning_then_critical(project, moto):
     seed_bucket(moto, "stale-backups", {"db/1.tar.gz": 2000})
-    time.sleep(3.2)  # moto stamps LastModified with its clock: let the object age for real
+    written = last_modified(moto, "stale-backups", "db/1.tar.gz")  # moto stamps it with its own clock
     aws_project(project, moto.url)
-    project.check("rb", """\
-        - {id: warn, title: t, aws_s3: {bucket: stale-backups, newest_age: {warn: 1s, crit: 1h}}}
-        - {id: crit, title: t, aws_s3: {bucket: stale-backups, newest_age: {warn: 1s, crit: 2s}}}
-    """)
-    warn, crit = run_one(project.root, "rb/warn", mode="aws"), run_one(project.root, "rb/crit", mode="aws")
+    project.check("rb", "- {id: x, title: t, aws_s3: {bucket: stale-backups, newest_age: {warn: 26h, crit: 48h}}}")
+    # The probes' clock runs 30 h, then 50 h, past the object's LastModified: no waiting for it to age.
+    warn = run_one(project.root, "rb/x", mode="aws", clock=lambda: written + 30 * 3600)
+    crit = run_one(project.root, "rb/x", mode="aws", clock=lambda: written + 50 * 3600)
     assert warn.state is State.WARNING, warn.summary
-    assert warn.summary.startswith("age ") and warn.summary.endswith(" > warn 1s")
+    assert warn.summary == "age 1d6h > warn 1d2h"
     assert crit.state is State.CRITICAL and crit.reason == "assertion", crit.summary
-    assert " > crit 2s" in crit.summary
+    assert crit.summary == "age 2d2h > crit 2d"
+    assert crit.metrics["age_s"] == 50 * 3600
     assert "newest key:    db/1.tar.gz" in crit.evidence
-    assert "expected age:  below warn 1s, crit 2s; actual " in crit.evidence
-    assert "last modified: " in crit.evidence and "objects:       1 under s3://stale-backups/" in crit.evidence
+    assert "expected age:  below warn 1d2h, crit 2d; actual 2d2h" in crit.evidence
+    assert f"last modified: {aws_timestamp(written)} (2d2h ago)" in crit.evidence
+    assert "objects:       1 under s3://stale-backups/" in crit.evidence
 
 
 def test_s3_too_small_newest_backup_is_critical_even_when_an_older_one_is_big(project, moto):
