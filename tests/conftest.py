@@ -105,8 +105,14 @@ class HttpServer:
         if isinstance(body, (dict, list)):
             body = json.dumps(body)
             headers = {"Content-Type": "application/json", **(headers or {})}
-        self.routes[path] = Route(status, body, headers or {}, delay)
+        self._register(path, Route(status, body, headers or {}, delay))
         return self.url(path)
+
+    def _register(self, path: str, route: Route | Callable[[], Route]) -> None:
+        """(Re)define ``path``; its hit count starts again, so a test counts only its own requests."""
+        self.routes[path] = route
+        self.hits.pop(path, None)
+        self.request_headers.pop(path, None)
 
     def sequence(self, path: str, statuses: list[int], body: str = "ok") -> str:
         """Answer ``statuses`` in turn (the last one repeats): a flaky endpoint."""
@@ -115,7 +121,7 @@ class HttpServer:
         def next_route() -> Route:
             return Route(next(answers, statuses[-1]), body)
 
-        self.routes[path] = next_route
+        self._register(path, next_route)
         return self.url(path)
 
     def close(self) -> None:
