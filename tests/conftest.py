@@ -142,9 +142,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+_HELD: list[socket.socket] = []
+
+
 def closed_port() -> int:
-    """A port nothing listens on (bound once, then released)."""
-    return free_port()
+    """A port nothing listens on: bound and never listened on, held until the session ends.
+
+    Released at once, the port could be taken by a server of a test running
+    in parallel (another xdist worker, another clone's suite) before the
+    probe that expects "connection refused" reaches it.
+    """
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    _HELD.append(sock)
+    return int(sock.getsockname()[1])
 
 
 class Project:
