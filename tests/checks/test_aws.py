@@ -62,15 +62,24 @@ def moto() -> Iterator[Moto]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def no_aws_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("no-aws")
+
+
 @pytest.fixture(autouse=True)
-def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Fake keys, and nothing from the machine's own AWS configuration."""
+def aws_env(monkeypatch: pytest.MonkeyPatch, no_aws_files: Path) -> None:
+    """Fake keys, and nothing from the machine's own AWS configuration.
+
+    The same for every test: the AWS kinds cache a botocore client per AWS_* environment,
+    and a client per test (each ~30 000 objects) made every later full gc.collect slow.
+    """
     for name in [n for n in os.environ if n.startswith("AWS_")]:
         monkeypatch.delenv(name)
     for name, value in CREDENTIALS.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(no_aws_files / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(no_aws_files / "no-aws-credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
 
