@@ -70,7 +70,7 @@ def test_latency_metric_is_recorded_and_at_least_the_server_delay(project, http_
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
     assert "latency_ms" in result.metrics
-    assert 200 * 0.98 <= result.metrics["latency_ms"] < 2000
+    assert 200 * 0.98 <= result.metrics["latency_ms"] < 10_000  # milliseconds (not s or µs), however busy the machine
     assert any(p.startswith("latency=") for p in result.perfdata)
 
 
@@ -78,7 +78,7 @@ def test_latency_metric_is_recorded_and_at_least_the_server_delay(project, http_
 
 def test_latency_over_warn_is_warning(project, http_server):
     url = http_server.route("/http/warn-latency", body="slow", delay=0.15)
-    key = project.add_check("http", {"url": url, "status": 200, "latency_ms": {"warn": 100, "crit": 2000}})
+    key = project.add_check("http", {"url": url, "status": 200, "latency_ms": {"warn": 100, "crit": 10_000}})
     result = run_one(project.root, key)
     assert result.state is State.WARNING, result.summary
     assert result.reason == "assertion"
