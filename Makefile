@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# pytest-xdist workers for `make test`; the tests that share the demo stack's fixed ports
+# stay on one worker (tests/conftest.py). TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= 2
 
 .PHONY: demo test build validate serve bench system-deps clean
 
@@ -17,10 +20,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP) system-deps
 	$(VENV)/bin/runbooks demo $(if $(FAIL),--fail $(FAIL))
 
-## test: the whole test suite (installs Chromium when it is missing)
+## test: the whole test suite on TEST_WORKERS processes (installs Chromium when it is missing)
 test: $(STAMP) system-deps
 	$(VENV)/bin/runbooks build --check
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 ## system-deps: Debian packages the tests drive for real
 system-deps:

@@ -22,6 +22,24 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
+# Modules whose tests bind the demo stack's fixed ports (18101-18105, 18090, 18300…) or, like the
+# printed checklist, read whatever answers on them. Under pytest-xdist (`make test` runs
+# `-n 2 --dist loadgroup`) they form one group, so one worker runs them one after another and
+# no two stacks start at once. Drop a module from here once it binds free ports only.
+DEMO_PORT_MODULES = frozenset(REPO / "tests" / name for name in (
+    "checks/test_prometheus.py",
+    "demo/test_stack.py",
+    "test_browser.py",
+    "test_dashboard_browser.py",
+    "test_print_browser.py",
+))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path in DEMO_PORT_MODULES:
+            item.add_marker(pytest.mark.xdist_group("demo-ports"))
+
 PROJECT_YAML = """\
 title: Test project
 modes:
