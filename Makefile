@@ -4,8 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# pytest-xdist workers for `make test`; the tests that share the demo stack's fixed ports
-# stay on one worker (tests/conftest.py). TEST_WORKERS=0 runs in this process.
+# pytest-xdist workers for `make test`, each taking whole test files; the files that use the
+# demo stack's fixed ports take turns (a lock in tests/conftest.py). TEST_WORKERS=0: one process.
 TEST_WORKERS ?= 2
 
 .PHONY: demo test build validate serve bench system-deps clean
@@ -23,7 +23,7 @@ demo: $(STAMP) system-deps
 ## test: the whole test suite on TEST_WORKERS processes (installs Chromium when it is missing)
 test: $(STAMP) system-deps
 	$(VENV)/bin/runbooks build --check
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## system-deps: Debian packages the tests drive for real
 system-deps:

@@ -6,10 +6,12 @@ processes.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import socket
 import ssl
+import tempfile
 import textwrap
 import threading
 import time
@@ -23,9 +25,11 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 # Modules whose tests bind the demo stack's fixed ports (18101-18105, 18090, 18300…) or, like the
-# printed checklist, read whatever answers on them. Under pytest-xdist (`make test` runs
-# `-n 2 --dist loadgroup`) they form one group, so one worker runs them one after another and
-# no two stacks start at once. Drop a module from here once it binds free ports only.
+# printed checklist, read whatever answers on them. Each holds DEMO_PORTS_LOCK for as long as
+# it runs, so two of them never overlap: not on two xdist workers (`make test` runs `-n 2
+# --dist loadfile`), not in two clones' suites on one machine. Drop a module from here once
+# it binds free ports only. (Not an xdist_group: --dist loadgroup ignores the groups on
+# pytest 9.2, pytest-dev/pytest-xdist#1386.)
 DEMO_PORT_MODULES = frozenset(REPO / "tests" / name for name in (
     "checks/test_prometheus.py",
     "demo/test_stack.py",
@@ -33,12 +37,19 @@ DEMO_PORT_MODULES = frozenset(REPO / "tests" / name for name in (
     "test_dashboard_browser.py",
     "test_print_browser.py",
 ))
+DEMO_PORTS_LOCK = Path(tempfile.gettempdir()) / "runbooks-tests-demo-ports.lock"
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.path in DEMO_PORT_MODULES:
-            item.add_marker(pytest.mark.xdist_group("demo-ports"))
+@pytest.fixture(scope="module", autouse=True)
+def demo_ports(request: pytest.FixtureRequest) -> Iterator[None]:
+    """For a module in DEMO_PORT_MODULES: the demo ports to itself, from before its fixtures start the stack."""
+    if request.path not in DEMO_PORT_MODULES:
+        yield
+        return
+    with DEMO_PORTS_LOCK.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if this process dies
+        yield
+
 
 PROJECT_YAML = """\
 title: Test project
