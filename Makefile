@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # npm ci writes this hidden lockfile last: newer than package-lock.json means node_modules/ matches it.
 NODE_STAMP := node_modules/.package-lock.json
+# pytest-xdist workers for `make test`, each taking whole test files. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
 
 .PHONY: demo test build validate serve bench system-deps clean
 
@@ -25,10 +27,10 @@ $(NODE_STAMP): package.json package-lock.json | system-deps
 demo: $(STAMP) system-deps
 	$(PY) -m demo $(if $(FAIL),--fail $(FAIL))
 
-## test: the whole test suite (installs Chromium and npm when missing, and axe-core from npm)
+## test: the whole test suite on TEST_WORKERS processes (installs Chromium and npm when missing, and axe-core from npm)
 test: $(STAMP) $(NODE_STAMP) system-deps
 	$(VENV)/bin/runbooks build --check
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## system-deps: Debian packages the tests drive for real
 system-deps:
