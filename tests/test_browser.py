@@ -210,7 +210,7 @@ def _screenshot(pg: Page, name: str) -> Path:
     path = ARTIFACTS / name
     # From the top: Material's sticky header is drawn where the page is scrolled to.
     pg.evaluate("window.scrollTo(0, 0)")
-    pg.wait_for_timeout(100)
+    pg.wait_for_function("window.scrollY === 0")
     pg.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 0
     return path
