@@ -100,7 +100,7 @@ MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
     "pymdownx.details": {}, "pymdownx.highlight": {"anchor_linenums": True}, "pymdownx.inlinehilite": {},
     "pymdownx.superfences": {}, "pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True},
 }
-STYLESHEETS = ("assets/fonts/fonts.css", "assets/runbooks.css", "assets/print.css")  # the bundled faces first
+STYLESHEETS = ("assets/fonts/fonts.css", "assets/runbooks.css", "assets/print.css", "assets/phone.css")  # the bundled faces first
 SCRIPTS = ("assets/runbooks.js", "assets/checklist.js", "assets/print.js")
 # Material features the pages are laid out for: each mode is a top-level tab, and commands have a copy button.
 FEATURES = ("navigation.tabs", "content.code.copy")
