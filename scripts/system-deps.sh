@@ -5,7 +5,9 @@
 # (SLO checks; promtool checks the metrics and alert rules), node_exporter and
 # Alertmanager (the monitoring loop, end to end), poppler-utils (pdftotext,
 # pdffonts, pdftohtml: reading printed PDFs back), util-linux's runuser (reading
-# the built site as another user), systemd-analyze (verifying the example units).
+# the built site as another user), systemd-analyze (verifying the example units),
+# npm (installs axe-core for the accessibility tests), monitoring-plugins-basic
+# (check_http: what a generated check script must behave like as a Nagios plugin).
 # The tests start every daemon themselves, on free ports with their own data:
 # they never use (or need) the services a package may enable.
 # Runs as root in CI; uses sudo when available otherwise.
@@ -19,6 +21,8 @@ command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertman
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v runuser >/dev/null 2>&1 || [ -x /usr/sbin/runuser ] || need+=(util-linux)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+[ -x /usr/lib/nagios/plugins/check_http ] || need+=(monitoring-plugins-basic)
 [ ${#need[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"

@@ -109,8 +109,14 @@ class HttpServer:
         if isinstance(body, (dict, list)):
             body = json.dumps(body)
             headers = {"Content-Type": "application/json", **(headers or {})}
-        self.routes[path] = Route(status, body, headers or {}, delay)
+        self._register(path, Route(status, body, headers or {}, delay))
         return self.url(path)
+
+    def _register(self, path: str, route: Route | Callable[[], Route]) -> None:
+        """(Re)define ``path``; its hit count starts again, so a test counts only its own requests."""
+        self.routes[path] = route
+        self.hits.pop(path, None)
+        self.request_headers.pop(path, None)
 
     def sequence(self, path: str, statuses: list[int], body: str = "ok") -> str:
         """Answer ``statuses`` in turn (the last one repeats): a flaky endpoint."""
@@ -119,7 +125,7 @@ class HttpServer:
         def next_route() -> Route:
             return Route(next(answers, statuses[-1]), body)
 
-        self.routes[path] = next_route
+        self._register(path, next_route)
         return self.url(path)
 
     def close(self) -> None:
@@ -140,9 +146,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+_HELD: list[socket.socket] = []
+
+
 def closed_port() -> int:
-    """A port nothing listens on (bound once, then released)."""
-    return free_port()
+    """A port nothing listens on: bound and never listened on, held until the session ends.
+
+    Released at once, the port could be taken by a server of a test running
+    in parallel (another xdist worker, another clone's suite) before the
+    probe that expects "connection refused" reaches it.
+    """
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    _HELD.append(sock)
+    return int(sock.getsockname()[1])
 
 
 class Project:

@@ -105,7 +105,7 @@ def test_the_markdown_summary_links_to_the_pages(mixed, tmp_path):
     summary = tmp_path / "summary.md"
     code = run_checks_main(["--root", str(mixed.root), "--mode", "local", "-q", "--markdown", str(summary)])
     text = summary.read_text(encoding="utf-8")
-    assert code == 1 and text.startswith("## ❌ run-checks `local`: 1 failed (--fail-on critical)\n")
+    assert code == 1 and text.startswith("## ❌ run-checks `local`: 1 failed (--fail-on unknown)\n")
     assert "| ❌ CRITICAL | 1 |" in text and "| 🔧 MAINTENANCE | 1 |" in text
     assert ("- ❌ **CRITICAL** [`web/broken`](https://ops.example.com/runbooks/local/web/#check-broken) (assertion): "
             "status: expected 200, got 500") in text

@@ -47,7 +47,7 @@ def fixture_run() -> Run:
         result("after-db", State.SKIPPED, "needs db (it is MAINTENANCE)", reason="needs", runbook="api"),
     ]
     return Run("local", "feedc0ffee1234567890", "2026-12-02T09:00:00Z", "2026-12-02T09:00:01Z", 1234.5, results,
-               "critical", 1)
+               "unknown", 1)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

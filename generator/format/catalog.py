@@ -20,16 +20,16 @@ from generator.format.model import Catalog, CheckSpec, Mode, Project, Runbook, R
 from generator.format.options import INVALID, SAFE_ID, SAFE_ID_HINT, Ctx, ModeValue, Obj, describe, resolve
 from generator.format.schema import (
     CHECK_FIELDS,
-    MODE_IDS,
     MODE_VARS,
     PROJECT_FILE,
     PROJECT_SCHEMA,
     RESERVED_IDS,
+    RESERVED_MODE_IDS,
     RUNBOOK_SCHEMA,
 )
 from generator.run.kinds import KINDS
 
-__all__ = ["load_catalog"]
+__all__ = ["load_catalog", "check_spec"]
 
 
 def load_catalog(root: Path, *, overlays: bool = True) -> Catalog:
@@ -102,8 +102,7 @@ def _load_project(path: Path, root: Path) -> tuple[Project | None, Ctx]:
     if data is INVALID:
         return None, ctx
     modes = data["modes"] if data["modes"] is not INVALID else {}
-    for missing in [m for m in MODE_IDS if m not in modes] if modes else []:
-        ctx.error(("modes",), f"missing mode '{missing}'; the modes are {', '.join(MODE_IDS)}")
+    _check_mode_ids(data["modes"], ctx)
     contacts = data["contacts"] if data["contacts"] is not INVALID else {}
     for index, level in enumerate(data["escalation"] if isinstance(data["escalation"], list) else []):
         if isinstance(level, dict) and level.get("contact") not in (None, INVALID) and level["contact"] not in contacts:
@@ -139,6 +138,16 @@ def _alert_claims(runbooks: dict[str, Runbook]) -> list[Diagnostic]:
                                            f"{first.id} ({first.source}:{first.alert_locs[name][0]}); "
                                            "an alert links to one runbook"))
     return problems
+
+
+def _check_mode_ids(modes: Any, ctx: Ctx) -> None:
+    """At least one mode, and none named like a top-level folder of the site."""
+    if modes == {}:
+        ctx.error(("modes",), "expected at least one mode, e.g. prod: {title: Production, description: ...}")
+    for mode_id in modes if isinstance(modes, dict) else []:
+        if mode_id in RESERVED_MODE_IDS:
+            ctx.error(("modes", mode_id), f"mode id '{mode_id}' is taken by a folder of the site; "
+                      f"reserved: {', '.join(RESERVED_MODE_IDS)}")
 
 
 def _overlay_vars(project: Project, root: Path) -> list[Diagnostic]:
@@ -329,6 +338,19 @@ def _render_section(section: dict[str, Any], mode: str, fill: Any, active: set[s
         check = step["check"] if step["check"] in active else None
         steps.append({"text": fill(step["text"]), "run": fill(run) if run is not None else None, "check": check})
     return {"title": fill(section["title"]), "body": fill(section["body"]), "steps": steps}
+
+
+def check_spec(runbook: str, data: Mapping[str, Any], where: str) -> CheckSpec:
+    """A check as a generated script carries it (values filled in, defaults left out) made whole by the
+    validator that read it from its runbook; ConfigError when it is not valid (an edited script)."""
+    ctx = Ctx(Document(where, data))
+    check = _validate_check({k: v for k, v in data.items() if k != "source"}, (), ctx)
+    if check is INVALID or ctx.diagnostics:
+        raise ConfigError(ctx.diagnostics)
+    retries = check["retries"] or {"count": 0, "delay": 0.0}
+    return CheckSpec(runbook, check["id"], check["title"], check["kind"], check["params"], check["timeout"],
+                     check["severity"], True, data.get("source", ""), list(check["needs"] or []), retries["count"],
+                     retries["delay"])
 
 
 def _check_spec(runbook: str, check: dict[str, Any], index: int, mode: str, fill: Any, ctx: Ctx,

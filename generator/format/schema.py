@@ -2,8 +2,8 @@
 
 Each key is declared with its type, default and doc string (``options``);
 the validator (``catalog``), the format reference in the README
-(``reference``) and the kinds' blocks (``generator.run.kinds``) all read these
-declarations.
+(``reference``), the JSON Schema for editors (``editor_schema``) and the
+kinds' blocks (``generator.run.kinds``) all read these declarations.
 """
 
 from __future__ import annotations
@@ -28,20 +28,21 @@ from generator.format.options import (
 from generator.format.maintenance import window_list
 
 __all__ = ["PROJECT_FILE", "PROJECT_SCHEMA", "RUNBOOK_SCHEMA", "CHECK_FIELDS", "MODE_VARS", "DEFAULT_TIMEOUT",
-           "DEFAULT_STALE_AFTER", "DEFAULT_HISTORY", "MODE_IDS", "RESERVED_IDS", "ALERT_NAME"]
+           "DEFAULT_STALE_AFTER", "DEFAULT_HISTORY", "RESERVED_IDS", "RESERVED_MODE_IDS", "ALERT_NAME"]
 
 PROJECT_FILE = "_project.yaml"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_STALE_AFTER = 86400.0
 DEFAULT_HISTORY = {"keep": 50, "flapping": 3}
-MODE_IDS = ("local", "hybrid", "aws")
 # <mode>/<id>/ is a runbook page; these ids are the mode's own generated pages.
 RESERVED_IDS = ("index", "status", "binder")
 # Prometheus' rule for an alert name (a metric name); it is also the page anchor ``#alert-<name>``.
 ALERT_NAME = re.compile(r"^[A-Za-z_:][A-Za-z0-9_:]*$")
+# /<mode>/ is a mode's page tree; these top-level folders of the site belong to the theme and the plugin.
+RESERVED_MODE_IDS = ("assets", "search")
 
 _VARS = MapOf(PerMode(Option()), "Variables: a plain value, or a map from mode to value.",
-              default={}, example={"api_url": {"local": "http://127.0.0.1:8080", "aws": "https://api.example.com"}})
+              default={}, example={"api_url": {"staging": "https://api.staging.example.com", "prod": "https://api.example.com"}})
 MODE_VARS = MapOf(Option(), "Variables for this mode, used as {{ name }}.", default={})
 
 PROJECT_SCHEMA = Obj({
@@ -55,7 +56,10 @@ PROJECT_SCHEMA = Obj({
                          "project root): values known only at run time, such as the ports the demo stack "
                          "bound, or a deployment tool's outputs. Check scripts keep the declared `vars`.",
                          example=".demo/vars.yaml"),
-    }), "Deployment modes, keyed by id: local, hybrid and aws.", required=True),
+    }), "Deployment modes, keyed by id: one or more, named as the team likes (staging and prod; the demo's "
+       "local, hybrid and aws). Each gets its own page tree, navigation tab and checks/<mode>/.", required=True,
+       example={"staging": {"title": "Staging", "description": "Pre-production."},
+                "prod": {"title": "Production", "description": "What customers use."}}),
     "contacts": KeyedMap(Obj({
         "name": Str("Person or team.", required=True),
         "role": Str("What they do in an incident.", default=""),
@@ -89,7 +93,7 @@ PROJECT_SCHEMA = Obj({
 CHECK_FIELDS: dict[str, Option] = {
     "id": Str("Check id, unique in the runbook; a safe file name.", required=True, pattern=SAFE_ID, hint=SAFE_ID_HINT),
     "title": Str("What the check proves, in words.", required=True),
-    "modes": ModeList("Modes the check applies to (default: the runbook's modes).", example=["local", "hybrid"]),
+    "modes": ModeList("Modes the check applies to (default: the runbook's modes).", example=["staging", "prod"]),
     "timeout": Duration("Time limit for one probe (default 10s, or run-checks --timeout).", example="5s"),
     "severity": Choice(["critical", "warning"], "critical: a failure is CRITICAL; warning: failures are capped at WARNING.",
                        default="critical"),

@@ -22,15 +22,10 @@ from generator.provenance import git_commit
 from generator.run.engine import RunOptions, run_checks_sync, utc_now
 from generator.run.kinds import KINDS
 from generator.run.reporters import REPORTERS
-from generator.run.results import FAIL_ON as FAILING_STATES
-from generator.run.results import Result, Run, State, parse_utc
+from generator.run.results import DEFAULT_FAIL_ON, FAIL_ON, Result, Run, State, parse_utc
 from generator.run.store import RunInfo, record_run
 
 __all__ = ["FAIL_ON", "Output", "RunRequest", "RunReport", "UnknownKind", "run", "select", "exit_code_for"]
-
-# The lowest state that fails a run, and what it takes in.
-FAIL_ON = {name: frozenset(State(s) for s in states) for name, states in FAILING_STATES.items()}
-
 
 class UnknownKind(RunbooksError):
     exit_code = EXIT_CONFIG
@@ -63,7 +58,7 @@ class RunRequest:
     outputs: Sequence[Output] = ()
     site: Path | None = None  # stamp the results into this built site
     record: bool = True  # merge into the results store (.runbooks/results/)
-    fail_on: str = "critical"
+    fail_on: str = DEFAULT_FAIL_ON  # the lowest state that fails the run: critical, unknown or warning
     on_start: Callable[[list[CheckSpec]], None] | None = None  # once the checks are selected
     on_result: Callable[[Result], None] | None = None  # as each check finishes
     catalog: Catalog | None = None  # loaded from ``root`` when not given

@@ -11,11 +11,9 @@ from datetime import datetime, timezone
 from enum import Enum
 from typing import Any, Iterable
 
-__all__ = ["State", "REASONS", "Outcome", "Result", "Run", "counts", "worst", "EVIDENCE_LIMIT", "EVIDENCE_TOTAL", "bounded",
-           "expected_actual", "retry_note", "parse_utc", "FAIL_ON"]
+__all__ = ["State", "FAIL_ON", "DEFAULT_FAIL_ON", "REASONS", "Outcome", "Result", "Run", "counts", "worst",
+           "EVIDENCE_LIMIT", "EVIDENCE_TOTAL", "bounded", "expected_actual", "retry_note", "parse_utc"]
 
-# ``--fail-on``: the states that fail a run, by the lowest one named.
-FAIL_ON = {"critical": frozenset({"CRITICAL"}), "warning": frozenset({"CRITICAL", "WARNING", "UNKNOWN"})}
 # ``needs``: skipped because a check it needs is not OK.
 REASONS = ("timeout", "connect", "dns", "tls", "assertion", "error", "needs")
 EVIDENCE_LIMIT = 2048  # one excerpt: a body, a stdout tail
@@ -44,6 +42,14 @@ class State(str, Enum):
 def parse_utc(text: str) -> datetime:
     """A result's time (``2026-12-02T09:00:00Z``, as ``engine.utc_now`` writes it) as an aware datetime."""
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
+# --fail-on: the lowest state that fails a run, and the states that then fail it. UNKNOWN (a check that
+# could not run: a missing secret, a missing binary) fails by default, as it does for a Nagios plugin.
+FAIL_ON = {"critical": frozenset({State.CRITICAL}),
+           "unknown": frozenset({State.CRITICAL, State.UNKNOWN}),
+           "warning": frozenset({State.CRITICAL, State.UNKNOWN, State.WARNING})}
+DEFAULT_FAIL_ON = "unknown"
 
 
 def worst(states: Iterable[State]) -> State:
@@ -152,10 +158,14 @@ class Run:
     finished_at: str
     duration_ms: float
     results: list[Result]
-    fail_on: str = "critical"
+    fail_on: str = DEFAULT_FAIL_ON
     exit_code: int = 0
     vantage: str = ""  # where the checks ran from, when the run names it (a label in metrics)
     site_url: str = ""  # where the site is published (mkdocs.yml site_url), for links in reports
+
+    def fails(self, result: Result) -> bool:
+        """Whether this result fails the run (per ``fail_on``)."""
+        return result.state in FAIL_ON[self.fail_on]
 
 
 def counts(results: list[Result]) -> dict[str, int]:

@@ -3,6 +3,11 @@
 Pure functions over ``(started_at, state)`` pairs from the results store, so a
 build and a stamp draw the same strip. The SVG itself is drawn by the
 ``history_strip`` macro in ``site_templates/partials/results.html``.
+
+A strip never tells a state by colour alone: a cell is taller the worse its
+state (a failure stands out to someone who cannot tell red from green), and
+the strip's text alternative says what it shows, for a screen reader
+("last 10 runs: 8 OK, 2 CRITICAL, last failure 2026-12-02 05:54 UTC").
 """
 
 from __future__ import annotations
@@ -10,12 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-__all__ = ["Cell", "Strip", "state_changes", "strip", "STRIP_HEIGHT"]
+__all__ = ["Cell", "Strip", "state_changes", "strip", "describe", "STRIP_HEIGHT"]
 
 STRIP_HEIGHT = 14
 # The strip stays about this wide whatever the kept window, so a dashboard row fits a laptop screen.
 _TARGET_WIDTH = 240
 _MIN_PITCH, _MAX_PITCH = 4, 10
+# A cell's height, in fourths of the strip, by state: the worse, the taller.
+_HEIGHT = {"CRITICAL": 4, "UNKNOWN": 4, "WARNING": 3, "OK": 2, "SKIPPED": 1, "NOTRUN": 1}
+# The text alternative's order, and its words (as the result badges say them).
+_ORDER = ("OK", "WARNING", "CRITICAL", "UNKNOWN", "SKIPPED", "NOTRUN")
+_LABELS = {"NOTRUN": "NOT RUN"}
+_FAILURES = frozenset({"WARNING", "CRITICAL", "UNKNOWN"})
 
 
 @dataclass
@@ -24,6 +35,15 @@ class Cell:
     width: int
     state: str
     started_at: str
+
+    @property
+    def height(self) -> int:
+        return STRIP_HEIGHT * _HEIGHT.get(self.state, 1) // 4
+
+    @property
+    def y(self) -> int:
+        """Cells stand on the strip's baseline."""
+        return STRIP_HEIGHT - self.height
 
 
 @dataclass
@@ -38,10 +58,32 @@ class Strip:
     def height(self) -> int:
         return STRIP_HEIGHT
 
+    @property
+    def summary(self) -> str:
+        return describe([(cell.started_at, cell.state) for cell in self.cells])
+
 
 def state_changes(states: Sequence[str]) -> int:
     """How many times the state differs from the run before it."""
     return sum(1 for before, after in zip(states, states[1:]) if before != after)
+
+
+def _minute(iso: str) -> str:
+    """``2026-12-02T05:54:12Z`` as ``2026-12-02 05:54 UTC``."""
+    return f"{iso[:10]} {iso[11:16]} UTC" if len(iso) >= 16 else iso
+
+
+def describe(entries: Sequence[tuple[str, str]]) -> str:
+    """What a strip shows, in words: how many runs, how many in each state, the last failure."""
+    if not entries:
+        return "no history yet"
+    states = [state for _, state in entries]
+    counts = [f"{states.count(s)} {_LABELS.get(s, s)}" for s in (*_ORDER, *sorted(set(states) - set(_ORDER)))
+              if s in states]
+    failures = [started_at for started_at, state in entries if state in _FAILURES]
+    last = f"last failure {_minute(failures[-1])}" if failures else "no failures"
+    runs = f"last {len(entries)} run{'s' if len(entries) != 1 else ''}"
+    return f"{runs}: {', '.join(counts)}, {last}"
 
 
 def strip(entries: Sequence[tuple[str, str]], flapping_over: int) -> Strip:

@@ -2,11 +2,17 @@
 
 It validates the runbooks, adds the generated pages and the mode tabs, fills
 result slots from the results store, writes each runbook's status badge, and
-watches ``runbooks/`` when serving.
+watches ``runbooks/`` when serving. It adds what its pages need (Markdown
+extensions, CSS, JS, the bundled faces instead of Google Fonts unless
+``theme.font`` is set, the tabs and copy-button features), so a minimal
+``mkdocs.yml`` (``site_name``, ``theme: material``, ``plugins: [runbooks]``)
+works; a setting that would leave its pages broken (another theme,
+``use_directory_urls: false``) fails the build, naming the key.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +33,8 @@ from generator.site.templates import ASSETS
 
 __all__ = ["RunbooksPlugin"]
 
+log = logging.getLogger("mkdocs.plugins.runbooks")
+
 
 class _Options(Config):  # type: ignore[no-untyped-call]  # mkdocs is untyped here
     root = config_options.Type(str, default="")
@@ -41,9 +49,7 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         return (base / self.config.root).resolve() if self.config.root else base
 
     def on_config(self, config: Any) -> Any:
-        if config.theme.name != "material":
-            raise PluginError(f"the runbooks plugin needs the Material theme (theme: {{name: material}}); "
-                              f"mkdocs.yml sets theme {config.theme.name!r}")
+        _refuse_what_breaks_pages(config)
         try:
             self.catalog = load_catalog(self._root(config))
         except ConfigError as exc:
@@ -51,13 +57,13 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         self.index = filtered_index(self.catalog)
         if self.catalog.project.title and config.site_name in (None, "", "Runbooks"):
             config.site_name = self.catalog.project.title
-        config.nav = nav(self.catalog)
+        config.nav = nav(self.catalog) + list(config.nav or [])  # the project's own pages after the modes
         _add_what_pages_need(config)
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
         assert self.catalog is not None
-        for path, content in render_pages(self.catalog).items():
+        for path, content in render_pages(self.catalog, site_url=config.site_url).items():
             files.append(File.generated(config, path, content=content))
         for asset in sorted(p for p in ASSETS.rglob("*") if p.is_file()):
             uri = f"assets/{asset.relative_to(ASSETS).as_posix()}"
@@ -78,14 +84,27 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         return server
 
 
+def _refuse_what_breaks_pages(config: Any) -> None:
+    """Settings under which the pages would build but come out broken: a build error instead, naming the key."""
+    if config.theme.name != "material":
+        raise PluginError(f"the runbooks plugin needs the Material theme (theme: {{name: material}}); "
+                          f"mkdocs.yml sets theme {config.theme.name!r}")
+    if not config.use_directory_urls:
+        raise PluginError("the runbooks plugin needs use_directory_urls: true (its pages link to "
+                          "<mode>/<runbook>/); mkdocs.yml sets use_directory_urls: false")
+
+
 # What the generated pages are written with: Material's Markdown extensions, and the plugin's own CSS and JS.
 MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
     "admonition": {}, "attr_list": {}, "md_in_html": {}, "tables": {}, "toc": {"permalink": True},
     "pymdownx.details": {}, "pymdownx.highlight": {"anchor_linenums": True}, "pymdownx.inlinehilite": {},
     "pymdownx.superfences": {}, "pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True},
 }
-STYLESHEETS = ("assets/fonts/fonts.css", "assets/runbooks.css", "assets/print.css")  # the bundled faces first
+STYLESHEETS = ("assets/fonts/fonts.css", "assets/runbooks.css", "assets/print.css", "assets/phone.css")  # the bundled faces first
 SCRIPTS = ("assets/runbooks.js", "assets/checklist.js", "assets/print.js")
+# Material features the pages are laid out for: each mode is a top-level tab, and commands have a copy button.
+FEATURES = ("navigation.tabs", "content.code.copy")
+MATERIAL_FONT = {"text": "Roboto", "code": "Roboto Mono"}  # Material's default theme.font
 
 
 def _add_what_pages_need(config: Any) -> None:
@@ -98,3 +117,12 @@ def _add_what_pages_need(config: Any) -> None:
     config.extra_css.extend(css for css in STYLESHEETS if css not in listed_css)
     listed_js = {str(entry) for entry in config.extra_javascript}
     config.extra_javascript.extend(js for js in SCRIPTS if js not in listed_js)
+    features = config.theme["features"]
+    features.extend(feature for feature in FEATURES if feature not in features)
+    if config.theme["font"] == MATERIAL_FONT:
+        # Material's default faces are the ones the site carries (assets/fonts/): no Google Fonts, so it works
+        # offline, in the middle of an outage.
+        config.theme["font"] = False
+    elif config.theme["font"]:
+        log.info("runbooks: theme.font names other faces, so pages load them from Google Fonts; "
+                 "without it (or with font: false) they use the faces the site carries and work offline")

@@ -85,6 +85,16 @@ def _render_dashboard(arg: str, index: ResultsIndex) -> str:
     return str(_macros().dashboard(rows, index.stale_after))
 
 
+def _render_badgeimg(arg: str, index: ResultsIndex) -> str:
+    """The badge image, its alt text saying what the image says ("search-health: 2 failing")."""
+    from .badges import badge_message
+
+    mode, runbook = _split(arg)
+    listed = next((entry for entry in index.listing.get(mode, []) if entry.id == runbook), None)
+    message = badge_message(listed, mode, index)[0] if listed else "not run"
+    return str(_macros().badge_img(runbook, message))
+
+
 def _render_printcheck(arg: str, index: ResultsIndex) -> str:
     return str(_macros().print_check(index.get(*_split(arg)), index.stale_after))
 
@@ -114,6 +124,7 @@ def _render_maintenance(arg: str, index: ResultsIndex) -> str:
 RENDERERS: dict[str, Callable[[str, ResultsIndex], str]] = {
     "check": _render_check,
     "badge": _render_badge,
+    "badgeimg": _render_badgeimg,
     "printcheck": _render_printcheck,
     "runbook": _render_runbook,
     "summary": _render_summary,

@@ -6,7 +6,7 @@ import json as jsonlib
 import re
 import ssl
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,9 @@ class HeaderValue(Option):
 
     type_name = "string or {regex}"
     _REGEX = Obj({"regex": Regex("Regular expression the value must match.", required=True)})
+
+    def json_type(self) -> dict[str, Any]:
+        return {"anyOf": [Str().json_type(), self._REGEX.json_schema()]}
 
     def check(self, value: Any, path: PathKey, ctx: Ctx) -> Any:
         if isinstance(value, dict):
@@ -127,7 +130,7 @@ async def probe(params: dict[str, Any], ctx: ProbeContext) -> Outcome:
         finally:
             await response.aclose()
         latency_ms = wire_latency_ms(response) or (time.perf_counter() - started) * 1000
-    return judge(params, response.status_code, response.headers, body, latency_ms, cert)
+    return judge(params, response.status_code, response.headers, body, latency_ms, cert, ctx.now())
 
 
 def _verify(params: dict[str, Any], root: Path) -> bool | ssl.SSLContext:
@@ -160,7 +163,7 @@ async def read_bounded(response: Any, limit: int = BODY_LIMIT, *, decoded: bool 
 
 
 def judge(params: dict[str, Any], status: int, headers: Any, raw: bytes, latency_ms: float,
-          cert: CertFacts | None = None) -> Outcome:
+          cert: CertFacts | None, now: datetime) -> Outcome:
     verdict = Judge()
     text = raw.decode("utf-8", errors="replace")
     expected = params.get("status")
@@ -179,7 +182,7 @@ def judge(params: dict[str, Any], status: int, headers: Any, raw: bytes, latency
     verdict.threshold("latency", round(latency_ms, 1), params.get("latency_ms"), " ms")
     observed = f"HTTP {status} in {latency_ms:.0f} ms"
     if params.get("tls_days_left"):
-        observed += _judge_cert(verdict, params["tls_days_left"], cert)
+        observed += _judge_cert(verdict, params["tls_days_left"], cert, now)
     shown = [*SHOWN_HEADERS, *(n.lower() for n in params.get("headers") or {} if n.lower() not in SHOWN_HEADERS)]
     return verdict.outcome(observed, _evidence(status, headers, text, shown, cert))
 
@@ -195,11 +198,11 @@ def _judge_header(verdict: Judge, name: str, want: Any, got: str | None) -> None
         verdict.expect(got == want, f"header {name}", repr(want), repr(got))
 
 
-def _judge_cert(verdict: Judge, limits: dict[str, Any], cert: CertFacts | None) -> str:
+def _judge_cert(verdict: Judge, limits: dict[str, Any], cert: CertFacts | None, now: datetime) -> str:
     if cert is None:
         verdict.expect(False, "certificate", "a server certificate", "none")
         return ""
-    days = cert.days_left(datetime.now(timezone.utc))
+    days = cert.days_left(now)
     verdict.threshold("tls_days_left", round(days, 1), limits, " days", below=True)
     return f", certificate valid for {days:.0f} more days"
 

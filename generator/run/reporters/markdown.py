@@ -12,7 +12,7 @@ import html
 import re
 
 from generator.links import SiteLinks
-from generator.run.results import FAIL_ON, Result, Run, State, counts
+from generator.run.results import Result, Run, State, counts
 
 __all__ = ["NAME", "HELP", "USES_SITE_URL", "render", "MAX_LISTED"]
 
@@ -49,7 +49,7 @@ def _link(run: Run, result: Result) -> str:
 
 
 def _headline(run: Run) -> str:
-    failed = sum(1 for r in run.results if r.state.value in FAIL_ON[run.fail_on])
+    failed = sum(1 for r in run.results if run.fails(r))
     verdict = f"{failed} failed" if failed else "nothing failed"
     return f"## {'❌' if failed else '✅'} run-checks `{run.mode}`: {verdict} (--fail-on {run.fail_on})"
 
