@@ -8,8 +8,9 @@ measurement the issue's table comes from::
 
 The site is the real ``runbooks demo`` (one run, in a throw-away copy of the
 repository), then crafted results for the states the demo does not produce
-(UNKNOWN, SKIPPED, NOT RUN, stale, flapping, a ten-run history with two
-failures, a CRITICAL in an incident runbook), rebuilt with ``runbooks build``.
+(UNKNOWN, SKIPPED, NOT RUN, MAINTENANCE under an active window and its
+banner, stale, flapping, a ten-run history with two failures, a CRITICAL in an
+incident runbook), rebuilt with ``runbooks build``.
 axe-core comes from ``node_modules/`` (``npm ci``, which ``make test`` runs):
 it is injected from disk, never fetched.
 """
@@ -42,6 +43,7 @@ PHONE = {"width": 390, "height": 844}
 CRAFTED = "search-health"
 FLAPPING, TEN_RUNS, UNKNOWN, SKIPPED, NOT_RUN, STALE = "health", "error-rate", "cache", "metrics", "status", "uptime"
 INCIDENT_CRITICAL = "search-incident/recent-errors"  # the binder's CRITICAL
+MAINTENANCE, MAINTENANCE_REASON = "latency", "Search index rebuild"  # a check in a window active when viewed
 
 
 # The runbook page's last section: the badge and the Markdown that embeds it.
@@ -94,6 +96,8 @@ def craft(store: Path) -> None:
     result(UNKNOWN, "UNKNOWN", "error", "secret ${env:CACHE_TOKEN} is not set")
     result(SKIPPED, "SKIPPED", "needs", "needs cache (it is UNKNOWN)")
     result(STALE, "OK", "", "uptime 1", when=ran - timedelta(days=3))
+    result(MAINTENANCE, "MAINTENANCE", "assertion", "latency 180 ms > warn 100 ms")
+    checks[key(MAINTENANCE)].update(maintenance=MAINTENANCE_REASON, probed_state="WARNING")
     crit = checks[INCIDENT_CRITICAL]
     crit.update(state="CRITICAL", reason="assertion", summary="12 errors in the last 5 min",
                 observed="12 errors in the last 5 min", evidence="ERROR <b>upstream</b> timed out")
@@ -110,10 +114,18 @@ def craft(store: Path) -> None:
     store.write_text(json.dumps(data), encoding="utf-8")
 
 
+def open_window(runbook: Path, now: datetime) -> None:
+    """A maintenance window over one check of the crafted runbook, from an hour ago to a day ahead."""
+    with runbook.open("a", encoding="utf-8") as handle:
+        handle.write(f"\nmaintenance:\n  - reason: {MAINTENANCE_REASON}\n    start: {_iso(now - timedelta(hours=1))}\n"
+                     f"    end: {_iso(now + timedelta(days=1))}\n    scope: {{checks: [{MAINTENANCE}]}}\n")
+
+
 def build_site(root: Path) -> Path:
     """The demo in a copy of the repository at ``root``, crafted and rebuilt; its site."""
     _run_demo(root)
     craft(root / ".runbooks" / "results" / "local.json")
+    open_window(root / "runbooks" / f"{CRAFTED}.yaml", datetime.now(timezone.utc))
     runbooks = Path(sys.executable).parent / "runbooks"
     done = subprocess.run([str(runbooks), "--root", str(root), "build"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.browser
 
 BY_NAME = {p.name: p for p in PAGE_TYPES}
 STATES = {"OK": "OK", "WARNING": "WARNING", "CRITICAL": "CRITICAL", "UNKNOWN": "UNKNOWN", "SKIPPED": "SKIPPED",
-          "NOTRUN": "NOT RUN"}
+          "NOTRUN": "NOT RUN", "MAINTENANCE": "MAINTENANCE"}
 
 
 def _slug(name: str) -> str:
@@ -78,6 +78,9 @@ def test_the_crafted_runbook_shows_every_state_in_words(chromium: Browser, site_
             # Never colour alone: the word and its icon, whatever the colour.
             assert word in text and len(text.replace(word, "").strip()) == 1, (state, text)
         assert checks.locator(".rb-stale-label").inner_text().strip().lower() == "stale"
+        banner = page.locator(".rb-maintenance").first  # the active window's banner, shown by runbooks.js
+        banner.wait_for(state="visible")
+        assert a11y.MAINTENANCE_REASON in banner.inner_text()
         assert checks.locator(".rb-flapping").inner_text().strip().endswith("flapping")
         assert checks.locator(".rb-history svg").count() >= 5
         assert page.locator(".rb-checklist input[type=checkbox]").count() >= 3
