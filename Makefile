@@ -4,6 +4,10 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# npm ci writes this hidden lockfile last: newer than package-lock.json means node_modules/ matches it.
+NODE_STAMP := node_modules/.package-lock.json
+# pytest-xdist workers for `make test`, each taking whole test files. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
 
 .PHONY: demo test build validate serve bench system-deps clean
 
@@ -13,14 +17,20 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[aws,test,bench]'
 	touch $(STAMP)
 
+# Test tools from npm (axe-core, for the accessibility tests), exactly as package-lock.json pins them;
+# the tests read them from node_modules/ and never fetch anything at run time.
+$(NODE_STAMP): package.json package-lock.json | system-deps
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 ## demo: create the environment (and Debian packages), start the demo stack, build, run the local checks, stamp the pages, stop
 demo: $(STAMP) system-deps
 	$(PY) -m demo $(if $(FAIL),--fail $(FAIL))
 
-## test: the whole test suite (installs Chromium when it is missing)
-test: $(STAMP) system-deps
+## test: the whole test suite on TEST_WORKERS processes (installs Chromium and npm when missing, and axe-core from npm)
+test: $(STAMP) $(NODE_STAMP) system-deps
 	$(VENV)/bin/runbooks build --check
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## system-deps: Debian packages the tests drive for real
 system-deps:
@@ -41,4 +51,4 @@ bench: $(STAMP) system-deps
 	$(PY) bench/targets.py
 
 clean:
-	rm -rf site .runbooks .demo
+	rm -rf site .runbooks .demo node_modules

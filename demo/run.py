@@ -92,6 +92,7 @@ def _summary(root: Path, seconds: float) -> None:
     print("    print:   runbooks print --mode local --out binder-local.pdf   (the incident binder)")
     print("    browse:  make serve   (then open http://127.0.0.1:8000/local/ or /aws/)")
     print("    results: .runbooks/local-run.json, .runbooks/local-junit.xml, .runbooks/aws-run.json")
+    print("    metrics: .runbooks/runbooks_local.prom   (for node_exporter's textfile collector; see README, Monitoring)")
 
 
 def _start_stack(root: Path, fail: Sequence[str]) -> RunningStack:
@@ -133,7 +134,8 @@ def _build_and_check(root: Path, prometheus: Prometheus) -> tuple[int, Catalog]:
     except PrometheusError as exc:
         raise RunbooksError(str(exc)) from None
     _step("running the local checks and stamping the results into site/")
-    outputs = [Output("json", root / ".runbooks" / "local-run.json"), Output("junit", root / ".runbooks" / "local-junit.xml")]
+    outputs = [Output("json", root / ".runbooks" / "local-run.json"), Output("junit", root / ".runbooks" / "local-junit.xml"),
+               Output("openmetrics", root / ".runbooks" / "runbooks_local.prom")]
     return _run(RunRequest(root, "local", outputs=outputs, site=site, catalog=catalog)), catalog
 
 

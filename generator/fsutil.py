@@ -20,8 +20,11 @@ __all__ = ["write_atomic", "fresh_dir", "locked"]
 _T = TypeVar("_T")
 
 
-def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None) -> None:
-    """Replace ``path`` with ``data``; it keeps its mode, or takes ``mode`` (a new file: the umask's)."""
+def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None, exclusive: bool = False) -> None:
+    """Replace ``path`` with ``data``; it keeps its mode, or takes ``mode`` (a new file: the umask's).
+
+    With ``exclusive``, an existing ``path`` is never replaced: FileExistsError (the file appears whole, or not).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     if mode is None:
@@ -37,7 +40,11 @@ def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None) -> N
             os.fsync(handle.fileno())
         if mode is not None:
             os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        if exclusive:
+            os.link(tmp, path)  # fails on an existing name, where rename would replace it
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)

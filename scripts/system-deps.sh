@@ -2,20 +2,28 @@
 # Install the Debian packages the tests and the demo use for real, only when
 # missing: headless Chromium (browser tests, PDF binders), DejaVu (the site
 # bundles its own fonts; DejaVu draws only the symbols they lack), Prometheus
-# (SLO checks), poppler-utils (pdftotext, pdffonts, pdftohtml: reading printed
-# PDFs back), util-linux's runuser (reading the built site as another user),
-# and the peers `make bench` measures the runner beside: Nagios' check_http
-# (monitoring-plugins-basic), prometheus-blackbox-exporter and hey. The bench
-# starts its own blackbox exporter on a free port; where the package starts a
-# system service (on :9115), the bench never uses it.
+# (SLO checks; promtool checks the metrics and alert rules), node_exporter and
+# Alertmanager (the monitoring loop, end to end), poppler-utils (pdftotext,
+# pdffonts, pdftohtml: reading printed PDFs back), util-linux's runuser (reading
+# the built site as another user), systemd-analyze (verifying the example units),
+# npm (installs axe-core for the accessibility tests), monitoring-plugins-basic
+# (check_http: what a generated check script must behave like as a Nagios plugin,
+# and a peer `make bench` measures the runner beside), prometheus-blackbox-exporter
+# and hey (the other peer). The bench starts its own blackbox exporter on a free port.
+# The tests start every daemon themselves, on free ports with their own data:
+# they never use (or need) the services a package may enable.
 # Runs as root in CI; uses sudo when available otherwise.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
+command -v prometheus-node-exporter >/dev/null 2>&1 || need+=(prometheus-node-exporter)
+command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v runuser >/dev/null 2>&1 || [ -x /usr/sbin/runuser ] || need+=(util-linux)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 [ -x /usr/lib/nagios/plugins/check_http ] || need+=(monitoring-plugins-basic)
 command -v prometheus-blackbox-exporter >/dev/null 2>&1 || need+=(prometheus-blackbox-exporter)
 command -v hey >/dev/null 2>&1 || need+=(hey)

@@ -111,8 +111,14 @@ class HttpServer:
         if isinstance(body, (dict, list)):
             body = json.dumps(body)
             headers = {"Content-Type": "application/json", **(headers or {})}
-        self.routes[path] = Route(status, body, headers or {}, delay)
+        self._register(path, Route(status, body, headers or {}, delay))
         return self.url(path)
+
+    def _register(self, path: str, route: Route | Callable[[], Route]) -> None:
+        """(Re)define ``path``; its hit count starts again, so a test counts only its own requests."""
+        self.routes[path] = route
+        self.hits.pop(path, None)
+        self.request_headers.pop(path, None)
 
     def sequence(self, path: str, statuses: list[int], body: str = "ok") -> str:
         """Answer ``statuses`` in turn (the last one repeats): a flaky endpoint."""
@@ -121,7 +127,7 @@ class HttpServer:
         def next_route() -> Route:
             return Route(next(answers, statuses[-1]), body)
 
-        self.routes[path] = next_route
+        self._register(path, next_route)
         return self.url(path)
 
     def close(self) -> None:
@@ -142,9 +148,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+_HELD: list[socket.socket] = []
+
+
 def closed_port() -> int:
-    """A port nothing listens on (bound once, then released)."""
-    return free_port()
+    """A port nothing listens on: bound and never listened on, held until the session ends.
+
+    Released at once, the port could be taken by a server of a test running
+    in parallel (another xdist worker, another clone's suite) before the
+    probe that expects "connection refused" reaches it.
+    """
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    _HELD.append(sock)
+    return int(sock.getsockname()[1])
 
 
 class Project:
@@ -201,6 +218,15 @@ def require_root() -> None:
     if os.geteuid() != 0:
         message = "switching to the user nobody needs root"
         pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+
+
+def require_command(name: str, package: str) -> str:
+    """The path of ``name`` from Debian ``package``: skipped without it, except in CI, where that fails."""
+    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
+    if found is None:
+        message = f"{name} is missing: `make system-deps` installs it (Debian package {package})"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    return found
 
 
 def run_as_nobody(argv: list[str]) -> subprocess.CompletedProcess[str]:

@@ -40,14 +40,14 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 COPY_IGNORE = shutil.ignore_patterns(".venv", "site", ".git", ".demo", ".runbooks", "__pycache__",
-                                     "artifacts", ".pytest_cache", "*.egg-info")
+                                     "artifacts", ".pytest_cache", "*.egg-info", "node_modules")
 # The fixed ports the demo once listened on (the stack, Prometheus, moto_server, HTTPS).
 OLD_DEMO_PORTS = (*range(18101, 18106), 18201, 18202, 18090, 18300, 18443)
 
 # Material's copy button: `button.md-clipboard` up to 9.6, a `md-code__button` of type copy since 9.7.
 COPY_BUTTON = 'button.md-clipboard, button.md-code__button[data-md-type="copy"]'
 # The badge colours of runbooks.css (light scheme).
-OK_FG, OK_BG = (0x1B, 0x7F, 0x3B), (0xE3, 0xF4, 0xE8)
+OK_FG, OK_BG = (0x18, 0x73, 0x3A), (0xE3, 0xF4, 0xE8)
 CRIT_FG, CRIT_BG = (0xB3, 0x26, 0x1E), (0xFD, 0xE4, 0xE1)
 
 
@@ -179,17 +179,24 @@ def site_url(demo: dict[str, object]) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (scripts/system-deps.sh, Debian package chromium)")
-    # Text laid out as `runbooks print` lays it out, whatever this machine's fontconfig hinting.
+@contextlib.contextmanager
+def launched() -> Iterator[Browser]:
+    """Debian's headless Chromium, driven by Playwright (which never downloads a browser), laying text out
+    as `runbooks print` does, whatever this machine's fontconfig hinting."""
     with tempfile.TemporaryDirectory(prefix="runbooks-chromium-") as tmp, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=fontconfig_env(Path(tmp)))
         try:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (scripts/system-deps.sh, Debian package chromium)")
+    with launched() as browser:
+        yield browser
 
 
 @pytest.fixture
@@ -203,7 +210,7 @@ def _screenshot(pg: Page, name: str) -> Path:
     path = ARTIFACTS / name
     # From the top: Material's sticky header is drawn where the page is scrolled to.
     pg.evaluate("window.scrollTo(0, 0)")
-    pg.wait_for_timeout(100)
+    pg.wait_for_function("window.scrollY === 0")
     pg.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 0
     return path

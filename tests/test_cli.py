@@ -11,9 +11,10 @@ import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from generator.cli import run_checks_main
+from generator.cli import run_checks_main, runbooks_main
 from generator.run.kinds import KINDS
 from tests.conftest import closed_port
+from tests.test_junit_schema import SCHEMA
 
 RUN_CHECKS = str(Path(sys.executable).parent / "run-checks")
 
@@ -65,6 +66,21 @@ def test_exit_codes(project, http_server):
     assert cli(project) == 1
 
 
+def test_unknown_fails_the_run_by_default(project):
+    """A check that could not run (a missing secret, a missing binary) fails CI unless --fail-on critical."""
+    project.check("tools", """\
+        - id: missing-binary
+          title: t
+          command: {run: [no-such-command-xyz], exit_code: 0}
+        - id: missing-secret
+          title: t
+          http: {url: "http://127.0.0.1:1/?t=${env:RUNBOOKS_TEST_UNSET_SECRET}", status: 200}
+    """)
+    assert cli(project) == 1
+    assert cli(project, "--fail-on", "unknown") == 1
+    assert cli(project, "--fail-on", "critical") == 0
+
+
 def test_invalid_runbooks_exit_78_and_usage_errors_exit_2(project, http_server, capsys):
     make(project, http_server)
     assert cli(project, "--mode", "nope") == 2
@@ -89,7 +105,7 @@ def test_json_results(project, http_server, tmp_path):
     assert "boom" in bad["evidence"] and bad["duration_ms"] > 0
     assert by_key["web/aws-only"]["state"] == "SKIPPED"
     assert by_key["web/slow"]["state"] == "WARNING" and by_key["web/slow"]["metrics"]["latency_ms"] >= 100
-    assert data["summary"] == {"OK": 2, "WARNING": 1, "CRITICAL": 1, "UNKNOWN": 0, "SKIPPED": 1}
+    assert data["summary"] == {"OK": 2, "WARNING": 1, "CRITICAL": 1, "UNKNOWN": 0, "SKIPPED": 1, "MAINTENANCE": 0}
 
 
 def test_junit_is_well_formed(project, http_server, tmp_path):
@@ -98,7 +114,10 @@ def test_junit_is_well_formed(project, http_server, tmp_path):
     cli(project, "--junit", str(out))
     root = ET.parse(out).getroot()
     assert root.tag == "testsuites"
-    assert (root.get("tests"), root.get("failures"), root.get("skipped"), root.get("errors")) == ("5", "1", "1", "0")
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("5", "1", "0")
+    assert root.get("skipped") is None  # not in junit-10.xsd: the suites carry it
+    assert sorted(suite.get("skipped") for suite in root) == ["0", "1"]
+    SCHEMA.validate(str(out))
     cases = {c.get("name"): c for c in root.iter("testcase")}
     assert cases["bad"].find("failure").get("message").startswith("CRITICAL: status: expected 200, got 500")
     assert cases["aws-only"].find("skipped") is not None
@@ -137,7 +156,8 @@ def test_plain_output_without_tty_and_help(project, http_server):
     assert "CRITICAL  web/bad  status: expected 200, got 500" in out.stdout
     assert "4 checks in mode local (2 ok, 1 critical, 1 skipped)" in out.stdout
     help_out = subprocess.run([RUN_CHECKS, "--help"], capture_output=True, text=True)
-    assert "--fail-on {warning,critical}" in help_out.stdout and "78" in help_out.stdout
+    assert "--fail-on {warning,unknown,critical}" in help_out.stdout and "(default:\n" in help_out.stdout
+    assert "  78  invalid runbooks, or an unknown --kind" in help_out.stdout
 
 
 def test_retries_and_needs_reach_json_and_junit(project, http_server, tmp_path):
@@ -164,7 +184,8 @@ def test_retries_and_needs_reach_json_and_junit(project, http_server, tmp_path):
     assert (results["app"]["state"], results["app"]["reason"]) == ("SKIPPED", "needs")
     assert results["app"]["summary"] == "needs db (it is CRITICAL)"
     cases = {c.get("name"): c for c in ET.parse(tmp_path / "r.xml").iter("testcase")}
-    assert cases["flaky"].find("properties/property").attrib == {"name": "attempts", "value": "2"}
+    suite = ET.parse(tmp_path / "r.xml").getroot().find("testsuite")
+    assert suite.find("properties/property").attrib == {"name": "flaky.attempts", "value": "2"}
     assert cases["flaky"].find("system-out").text.startswith("passed after 1 retry")
     assert cases["app"].find("skipped").get("message") == "SKIPPED: needs db (it is CRITICAL)"
 
@@ -204,3 +225,55 @@ def test_an_unexpected_error_writes_a_log_of_its_own_per_process(tmp_path):
         assert log.read_text().endswith("ZeroDivisionError: division by zero\n")
         assert stat.S_IMODE(log.stat().st_mode) == 0o600  # tracebacks may quote paths and values
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"runbooks-crash-{r.pid}.log" for r in runs)
+
+
+RUNBOOKS = str(Path(sys.executable).parent / "runbooks")
+
+
+def test_options_go_before_or_after_the_command(project, capsys):
+    project.check("rb", """\
+        - id: c
+          title: c
+          command: {run: ["true"], exit_code: 0}
+    """)
+    root = str(project.root)
+    assert runbooks_main(["--root", root, "validate"]) == runbooks_main(["validate", "--root", root]) == 0
+    assert capsys.readouterr().out.count("1 runbooks, 1 checks, modes local, hybrid, aws: valid") == 2
+    assert runbooks_main(["build", "--root", root, "--check"]) == 1  # its checks/ is not written yet
+    assert run_checks_main(["-q", "--no-store", "--mode", "local", "--root", root]) == 0
+
+
+def test_version_and_per_command_exit_codes_in_help():
+    from generator import __version__
+
+    for argv in ([RUNBOOKS, "--version"], [RUNBOOKS, "build", "--version"], [RUN_CHECKS, "--version"]):
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+        assert (done.returncode, done.stdout.split()[-1]) == (0, __version__), done
+    top = subprocess.run([RUNBOOKS, "--help"], capture_output=True, text=True, timeout=60).stdout
+    assert "--fail-on" not in top and "a check failed" not in top  # run-checks' codes are its own
+    assert "  0   success\n" in top and "  78  invalid runbooks" in top
+    init = subprocess.run([RUNBOOKS, "init", "--help"], capture_output=True, text=True, timeout=60).stdout
+    assert "  1   a file it would write exists (nothing is written)" in init
+    build = subprocess.run([RUNBOOKS, "build", "--help"], capture_output=True, text=True, timeout=60).stdout
+    assert "with --check: checks/ is stale" in build
+
+
+def test_help_names_the_project_modes(tmp_path):
+    (tmp_path / "runbooks").mkdir()
+    (tmp_path / "runbooks" / "_project.yaml").write_text("title: t\nmodes: {staging: {}, prod: {}}\n")
+    for argv in ([RUN_CHECKS, "--help", "--root", str(tmp_path)], [RUNBOOKS, "--root", str(tmp_path), "print", "-h"]):
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=60).stdout
+        assert "deployment mode, one of: staging, prod" in " ".join(out.split()), out
+
+
+def test_dash_is_standard_output_for_json_and_junit(project, http_server):
+    make(project, http_server, crit=True)
+    for flag in ("--json", "--junit"):
+        out = subprocess.run([RUN_CHECKS, "--root", str(project.root), "--mode", "local", "--no-store", flag, "-"],
+                             capture_output=True, text=True, cwd=project.root, timeout=60)
+        assert out.returncode == 1 and not (project.root / "-").exists()
+        assert "4 checks in mode local" in out.stderr and "4 checks" not in out.stdout  # the summary on stderr
+        if flag == "--json":
+            assert json.loads(out.stdout)["summary"]["CRITICAL"] == 1
+        else:
+            SCHEMA.validate(out.stdout)

@@ -58,7 +58,7 @@ def test_dashboard_lists_every_check_worst_first_by_runbook(three):
     assert dashboard_rows(html) == ["bravo--b2", "bravo--b1", "bravo--b3", "charlie--c1", "charlie--c2", "alpha--a1"]
     assert 'href="../bravo/#check-b2"' in html and 'href="../bravo/"' in html
     row = html.split('<tr id="bravo--b2"', 1)[1].split("</tr>", 1)[0]
-    assert 'data-rb-state="CRITICAL"' in row and "<td>assertion</td>" in row
+    assert 'data-rb-state="CRITICAL"' in row and '<td class="rb-dashboard__reason" data-label="Reason">assertion</td>' in row
     assert 'data-rb-ran="2026-01-01T00:00:00Z" data-rb-stale-after="86400"' in row
     assert "seen &lt;script&gt;alert(1)&lt;/script&gt;&#34;&amp;" in row and "<script>alert" not in html
     not_run = html.split('<tr id="charlie--c2"', 1)[1].split("</tr>", 1)[0]
@@ -119,9 +119,24 @@ def test_badges_say_passing_failing_warning_or_not_run(three):
     assert {r: badge_text(three, r) for r in ("alpha", "bravo", "charlie")} == \
         {"alpha": "alpha: passing", "bravo": "bravo: 2 failing", "charlie": "charlie: warning"}
     fills = [r.get("fill") for r in badge(three, "bravo").iter("{http://www.w3.org/2000/svg}rect")]
-    assert "#e05d44" in fills
-    assert 'src="badge.svg"' in page(three, "local/bravo/index.html")
+    assert "#b3261e" in fills
+    # the image's alt text says what the image says
+    assert '<img class="rb-badge" src="badge.svg" alt="bravo: 2 failing">' in page(three, "local/bravo/index.html")
+    assert 'alt="charlie: warning"' in page(three, "local/charlie/index.html")
     assert "SITE_URL/local/bravo/badge.svg" in page(three, "local/bravo/index.html")
+    assert "set <code>site_url</code> in <code>mkdocs.yml</code>" in page(three, "local/bravo/index.html")
+
+
+def test_site_url_makes_the_badge_snippet_and_the_address_on_paper_real(three):
+    mkdocs = three.root / "mkdocs.yml"
+    mkdocs.write_text(mkdocs.read_text() + "site_url: https://ops.example.com/runbooks\n")
+    build(three.root, three.root / "site")
+    html = page(three, "local/bravo/index.html")
+    text = re.sub(r"<[^>]+>", "", html)  # the snippet is highlighted: spans inside
+    assert ("[![bravo](https://ops.example.com/runbooks/local/bravo/badge.svg)]"
+            "(https://ops.example.com/runbooks/local/bravo/)") in text
+    assert "SITE_URL" not in html and "set <code>site_url</code>" not in html
+    assert "Online: <code>https://ops.example.com/runbooks/local/bravo/</code>" in page(three, "local/bravo/print/index.html")
 
 
 def test_run_checks_refreshes_badges(three, http_server):
@@ -129,7 +144,36 @@ def test_run_checks_refreshes_badges(three, http_server):
     before = (three.root / "site/local/alpha/badge.svg").stat().st_ino
     run_checks_main(["--root", str(three.root), "--mode", "local", "--site", str(three.root / "site"), "-q"])
     assert badge_text(three, "alpha") == "alpha: passing"
+    assert 'alt="alpha: passing"' in page(three, "local/alpha/index.html")  # stamped with the badge
     assert (three.root / "site/local/alpha/badge.svg").stat().st_ino != before  # replaced by rename
+
+
+def _luminance(colour: str) -> float:
+    hex6 = "".join(c * 2 for c in colour[1:]) if len(colour) == 4 else colour[1:]
+    channels = [int(hex6[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("states", [{}, {"bravo/b1": "OK", "bravo/b2": "OK", "bravo/b3": "OK"},
+                                    {"bravo/b1": "CRITICAL"}, {"bravo/b1": "WARNING"}, {"bravo/b1": "UNKNOWN"}])
+def test_badge_text_meets_wcag_aa_contrast(three, states):
+    """White 11 px text on both halves of every badge: 4.5:1 at least (shields' green gives 2.1:1)."""
+    if states:
+        record(three, states, "2026-01-01T00:00:00Z")
+    build(three.root, three.root / "site")
+    svg = badge(three, "bravo")
+    ns = "{http://www.w3.org/2000/svg}"
+    halves = [r.get("fill") for r in svg.find(f"{ns}g").iter(f"{ns}rect")][:2]
+    text = svg.findall(f"{ns}g")[1].get("fill")
+    assert text == "#fff" and len(halves) == 2
+    for fill in halves:
+        assert _contrast(text, fill) >= 4.5, f"{badge_text(three, 'bravo')}: {fill} gives {_contrast(text, fill):.2f}:1"
 
 
 def test_badge_text_is_escaped():

@@ -95,7 +95,7 @@ def test_a_byte_order_mark_and_crlf_line_ends_are_accepted_with_true_positions(p
     write_bytes(project, "windows.yaml", b"\xef\xbb\xbftitle: t\r\nsummary: s\r\ncolour: blue\r\n")
     assert validate(project, capsys) == [
         "runbooks/windows.yaml:3:1: unknown key 'colour'; expected one of: title, summary, owner, severity, tags, "
-        "alerts, modes, vars, sections, checklist, checks",
+        "alerts, modes, vars, sections, checklist, checks, maintenance",
     ]
     write_bytes(project, "windows.yaml", b"\xef\xbb\xbftitle: t\r\nsummary: s\r\n")
     assert load_catalog(project.root).runbooks["windows"].data["title"] == "t"

@@ -120,7 +120,9 @@ def test_print_page_has_the_header_checklist_contacts_and_notes(built):
     # Step text is Markdown; the command is escaped text in a <pre>.
     assert "<li>Restart the <strong>service</strong>.<pre class=\"rb-print__cmd\"><code>systemctl --user restart api-local-only" in article
     # Escalation chain in order, then the other contacts.
-    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td>[^<]*</td><td>([^<]*)</td></tr>", article)
+    rows = re.findall(r'<tr><td data-label="Level">([^<]*)</td><td data-label="After">([^<]*)</td>'
+                      r'<td data-label="Who">([^<]*)</td><td data-label="Role">[^<]*</td><td data-label="Reach">([^<]*)</td></tr>',
+                      article)
     assert rows == [("First line", "at once", "On-call engineer", "+1 555 0100"),
                     ("Second line", "15m", "Team lead", "#lead"),
                     ("—", "—", "Legal desk", "legal@example.com")]

@@ -17,6 +17,7 @@ Screenshots of the print page as printed land in
 from __future__ import annotations
 
 import functools
+import json
 import re
 import shutil
 import subprocess
@@ -35,6 +36,7 @@ from generator.format.catalog import load_catalog
 from generator.site.printing import find_chromium, print_url
 from generator.site.render import incident_views
 
+from .conftest import closed_port
 from .test_browser import ARTIFACTS, COPY_IGNORE, REPO, _QuietHandler, _rgb, open_page, serve
 from .test_browser import chromium  # noqa: F401  (the shared browser fixture)
 
@@ -136,11 +138,16 @@ def _pages(pdf: Path) -> int:
 
 @pytest.fixture(scope="module")
 def built() -> Iterator[Path]:
-    """A copy of the repository with its site built and the platform incident checks run once."""
+    """A copy of the repository with its site built and the platform incident checks run once.
+
+    The local services point at a port nothing listens on (through the local mode's vars_file), so
+    the results are the same whatever else runs on this machine: they all carry a time.
+    """
     _require("pdftotext", "pdfinfo", "pdffonts", "pdftohtml")
     tmp = Path(tempfile.mkdtemp(prefix="runbooks-print-browser-"))
     root = tmp / "repo"
     shutil.copytree(REPO, root, ignore=COPY_IGNORE)
+    _point_local_services_at(root, closed_port())
     bin_dir = Path(sys.executable).parent
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "RUNBOOKS_COMMIT": COMMIT, "HOME": str(tmp)}
     try:
@@ -152,6 +159,15 @@ def built() -> Iterator[Path]:
         yield root
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _point_local_services_at(root: Path, port: int) -> None:
+    local = load_catalog(root).project.modes["local"]
+    assert local.vars_file, "the local mode reads its run-time URLs from a vars_file"
+    values = {name: f"http://127.0.0.1:{port}" if name.endswith("_url") else port
+              for name, value in local.vars.items() if name.endswith(("_url", "_port"))}
+    (root / local.vars_file).parent.mkdir(parents=True, exist_ok=True)
+    (root / local.vars_file).write_text(json.dumps(values), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

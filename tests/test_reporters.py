@@ -19,7 +19,8 @@ GOLDENS = Path(__file__).resolve().parent / "goldens"
 
 
 def fixture_run() -> Run:
-    """One check per state, with what makes formats differ: retries, perfdata, evidence, XML-hostile text."""
+    """One check per state, with what makes formats differ: retries, perfdata, evidence, XML-hostile text,
+    a check in a maintenance window and one skipped for its needs."""
     base = Result("local", "web", "", "", "http", State.OK, "", started_at="2026-12-02T09:00:00Z",
                   target="GET http://127.0.0.1:8080/")
 
@@ -33,15 +34,20 @@ def fixture_run() -> Run:
                note="passed after 1 retry"),
         result("slow", State.WARNING, "latency 180 ms > warn 100 ms", reason="assertion", observed="HTTP 200 in 180 ms",
                evidence="latency: expected at most 100 ms (warn), got 180 ms", duration_ms=180.0,
-               perfdata=["latency=180ms;100;500"]),
+               perfdata=["latency=180ms;100;500"], severity="warning"),
         result("health", State.CRITICAL, "status: expected 200, got 503", reason="assertion",
                observed="HTTP 503 in 4 ms", evidence="status: expected 200, got 503\n\nHTTP 503\n\n<b>down</b> & \x07out",
                duration_ms=4.2, runbook="api"),
         result("token", State.UNKNOWN, "secret OPS_TOKEN is not set", reason="error", runbook="api"),
         result("aws-only", State.SKIPPED, "does not apply to mode local", runbook="api"),
+        result("db", State.MAINTENANCE, "connection failed: [Errno 111] Connection refused", reason="connect",
+               runbook="api", kind="tcp", target="tcp 127.0.0.1:5432", duration_ms=0.8,
+               evidence="expected: an answer from tcp 127.0.0.1:5432 within the timeout", maintenance="Database upgrade",
+               probed_state="CRITICAL"),
+        result("after-db", State.SKIPPED, "needs db (it is MAINTENANCE)", reason="needs", runbook="api"),
     ]
     return Run("local", "feedc0ffee1234567890", "2026-12-02T09:00:00Z", "2026-12-02T09:00:01Z", 1234.5, results,
-               "critical", 1)
+               "unknown", 1)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

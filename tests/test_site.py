@@ -15,7 +15,7 @@ import pytest
 
 from generator.cli import runbooks_main
 
-from .conftest import REPO, free_port
+from .conftest import REPO, Project, free_port
 
 BIN = Path(sys.executable).parent
 
@@ -49,40 +49,56 @@ checks:
 """
 
 
-@pytest.fixture
-def built(project):
+def _build(project: Project) -> Project:
     project.write("api", RUNBOOK)
     assert runbooks_main(["--root", str(project.root), "build"]) == 0
     return project
+
+
+@pytest.fixture
+def built(project):
+    """A built project of the test's own, for tests that change it."""
+    return _build(project)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """One build for the tests that only read the site."""
+    return _build(Project(tmp_path_factory.mktemp("site") / "proj"))
 
 
 def read(project, path: str) -> str:
     return (project.root / "site" / path).read_text(encoding="utf-8")
 
 
-def test_one_page_tree_per_mode_with_only_that_modes_commands(built):
-    local, hybrid, aws = (read(built, f"{m}/api/index.html") for m in ("local", "hybrid", "aws"))
+def test_one_page_tree_per_mode_with_only_that_modes_commands(site):
+    local, hybrid, aws = (read(site, f"{m}/api/index.html") for m in ("local", "hybrid", "aws"))
     assert "api-local-only" in local and "api-hybrid-only" not in local and "api-aws-only" not in local
     assert "api-hybrid-only" in hybrid and "api-local-only" not in hybrid
     assert "api-aws-only" in aws and "drain-aws-step" in aws and "drain-aws-step" not in local
     assert "http://127.0.0.1:1/health" in local and "http://hybrid.invalid/health" in hybrid
 
 
-def test_runbook_page_shows_everything_a_responder_needs(built):
-    html = read(built, "local/api/index.html")
+def test_runbook_page_shows_everything_a_responder_needs(site):
+    html = read(site, "local/api/index.html")
     for expected in ("Bring the API back.", "SRE", "P1", "Critical", "ApiDown", "ApiSlow",
                      "Restart it <strong>carefully</strong>", 'class="rb-table rb-checks"', "API answers",
                      "task-list-item", "Alert acknowledged", 'data-rb-state="NOTRUN"', "rb-modebar__item--current"):
         assert expected in html, expected
     assert 'href="../../hybrid/api/"' in html  # the mode switcher
-    assert "md-clipboard" in html or "content.code.copy" in html
+    # Copyable: the command is a code block, which Material's JavaScript gives a copy button
+    # (clicked in test_browser.py) when this page's config enables content.code.copy.
+    config = re.search(r'<script id="__config" type="application/json">(.*?)</script>', html, re.S)
+    assert config and "content.code.copy" in json.loads(config.group(1))["features"]
+    blocks = re.findall(r'<div class="rb-command[^"]*"><pre>(.*?)</pre></div>', html, re.S)
+    assert [re.sub(r"<[^>]+>", "", b).strip() for b in blocks] == ["systemctl --user restart api-local-only"]
 
 
-def test_mode_home_status_page_and_search_index(built):
-    assert "Restart the API" in read(built, "local/index.html")
-    assert "API answers" in read(built, "local/status/index.html")
-    assert "Restart the API" in read(built, "search/search_index.json")
-    home = read(built, "index.html")
+def test_mode_home_status_page_and_search_index(site):
+    assert "Restart the API" in read(site, "local/index.html")
+    assert "API answers" in read(site, "local/status/index.html")
+    assert "Restart the API" in read(site, "search/search_index.json")
+    home = read(site, "index.html")
     assert all(f'href="{m}/"' in home for m in ("local", "hybrid", "aws"))
 
 
@@ -122,28 +138,30 @@ def _get(url: str) -> str:
         return response.read().decode()
 
 
-def test_mkdocs_serve_reloads_when_a_runbook_changes(built):
+def test_mkdocs_serve_reloads_when_a_runbook_changes(built, tmp_path):
     port = free_port()
-    proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"],
-                            cwd=built.root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log = tmp_path / "serve.log"  # a file, not a pipe nobody reads: mkdocs would block once it filled
+    with log.open("w") as sink:
+        proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"],
+                                cwd=built.root, stdout=subprocess.DEVNULL, stderr=sink)
     url = f"http://127.0.0.1:{port}/local/api/"
     try:
-        deadline = time.time() + 60
+        deadline = time.monotonic() + 180  # generous for a busy machine: the loops end as soon as the page shows
         page = ""
-        while time.time() < deadline and "Restart the API" not in page:
+        while time.monotonic() < deadline and "Restart the API" not in page:
             try:
                 page = _get(url)
             except OSError:
                 time.sleep(0.3)
-        assert "Restart the API" in page
+        assert "Restart the API" in page, log.read_text()
         built.write("api", RUNBOOK.replace("Restart the API", "Reboot the API"))
-        while time.time() < deadline and "Reboot the API" not in page:
+        while time.monotonic() < deadline and "Reboot the API" not in page:
             time.sleep(0.5)
             try:
                 page = _get(url)
             except OSError:
                 pass
-        assert "Reboot the API" in page
+        assert "Reboot the API" in page, log.read_text()
     finally:
         proc.terminate()
         proc.wait(timeout=10)

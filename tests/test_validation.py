@@ -75,7 +75,7 @@ def test_all_errors_reported_at_once_with_positions(project):
     assert errors(project) == [
         "runbooks/api.yaml:3:1: severity: unknown severity 'P9'; expected one of: P1, P2",
         "runbooks/api.yaml:4:1: unknown key 'colour'; expected one of: title, summary, owner, severity, tags, "
-        "alerts, modes, vars, sections, checklist, checks",
+        "alerts, modes, vars, sections, checklist, checks, maintenance",
         "runbooks/api.yaml:9:9: sections[0].steps[0].check: unknown check 'nope'; checks in this runbook: "
         "health, Bad Id, c, d, e",
         "runbooks/api.yaml:15:7: checks[0].http.status: expected an integer 100-599, got 'ok'",
@@ -205,19 +205,50 @@ def test_bad_regex_and_bad_template(project):
 def test_project_file_errors(project):
     project.write("_project", """\
         title: T
-        modes:
-          local: {title: L, description: d}
-          hybrid: {title: H, description: d}
+        modes: {}
         escalation:
           - {level: First, contact: nobody}
         severities:
           P1: {title: C}
     """)
     assert errors(project) == [
-        "runbooks/_project.yaml:2:1: modes: missing mode 'aws'; the modes are local, hybrid, aws",
-        "runbooks/_project.yaml:6:20: escalation[0].contact: unknown contact 'nobody'; contacts: (none)",
-        "runbooks/_project.yaml:8:3: severities.P1: missing required key 'response'",
+        "runbooks/_project.yaml:2:1: modes: expected at least one mode, e.g. prod: {title: Production, "
+        "description: ...}",
+        "runbooks/_project.yaml:4:20: escalation[0].contact: unknown contact 'nobody'; contacts: (none)",
+        "runbooks/_project.yaml:6:3: severities.P1: missing required key 'response'",
     ]
+
+
+def test_a_project_declares_its_own_modes(project):
+    """Any mode ids, one or more: no local, hybrid or aws required; messages list the project's own."""
+    project.write("_project", """\
+        title: T
+        modes:
+          staging: {title: Staging, description: d, vars: {api: "http://127.0.0.1:1"}}
+          prod: {title: Production, description: d, vars: {api: "https://api.invalid"}}
+        severities:
+          P1: {title: C, response: 15m}
+    """)
+    project.check("api", """\
+        - id: a
+          title: t
+          modes: [staging, local]
+          http: {url: "{{ api }}/health", status: 200}
+    """)
+    assert errors(project) == [
+        "runbooks/api.yaml:6:22: checks[0].modes[1]: undeclared mode 'local'; declared modes: staging, prod"]
+    project.check("api", """\
+        - id: a
+          title: t
+          http: {url: "{{ api }}/health", status: 200}
+    """)
+    catalog = load_catalog(project.root)
+    assert list(catalog.project.modes) == ["staging", "prod"]
+    assert catalog.view("api", "prod").checks[0].params["url"] == "https://api.invalid/health"
+    project.write("_project", "title: T\nmodes: {assets: {title: A, description: d}}\n"
+                              "severities: {P1: {title: C, response: 15m}}\n")
+    assert errors(project) == ["runbooks/_project.yaml:2:9: modes.assets: mode id 'assets' is taken by a folder "
+                               "of the site; reserved: assets, search"]
 
 
 def test_cli_validate_exits_78_one_line_per_error_no_traceback(project):

@@ -1,18 +1,18 @@
 """The wheel is the whole product: built, installed in a new venv, used on a project outside the repository.
 
-Nothing from the repository is on the path of the installed tool: the site is
-built from the templates and assets inside the wheel, the checks run, the
-results are stamped, and a real Chromium sees the pages styled and scripted.
+Nothing from the repository is on the path of the installed tool: `runbooks
+init` writes a project with the team's own modes, the site is built from the
+templates and assets inside the wheel, the checks run (also as a Nagios
+plugin), the results are stamped, and a real Chromium sees the pages styled
+and scripted.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import textwrap
 import zipfile
 from pathlib import Path
 from typing import Iterator
@@ -26,43 +26,19 @@ from .test_browser import chromium  # noqa: F401  (the shared browser fixture)
 
 pytestmark = pytest.mark.browser
 
-PROJECT = """\
-title: Shop operations
-modes:
-  local: {title: Local, description: This machine., vars: {shop_url: "SHOP_URL"}}
-  hybrid: {title: Hybrid, description: On premises., vars: {shop_url: "https://shop.example.internal"}}
-  aws: {title: AWS, description: In the cloud., vars: {shop_url: "https://shop.example.com"}}
-severities:
-  P2: {title: High, response: 1h}
-"""
-RUNBOOKS = {
-    "shop-health": """\
-        title: Shop health
-        summary: Is the shop up?
-        severity: P2
-        modes: [local]
-        checklist:
-          - group: Triage
-            items: [Alert acknowledged]
-        checks:
-          - id: health
-            title: The shop answers
-            http: {url: "{{ shop_url }}/health", status: 200}
-        """,
-    "shop-backup": """\
-        title: Shop backup
-        summary: Is last night's backup there?
-        modes: [local]
-        checks:
-          - id: dump
-            title: A dump exists
-            file: {path: "backups/*.sql", exists: true}
-        """,
-}
-MKDOCS = """\
-site_name: Shop runbooks
-theme: {name: material, font: false}
-plugins: [search, runbooks]
+# What a team adds to the project `runbooks init` wrote: a runbook of its own, with an http check.
+SHOP_RUNBOOK = """\
+title: Shop health
+summary: Is the shop up?
+severity: P2
+modes: [staging]
+checklist:
+  - group: Triage
+    items: [Alert acknowledged]
+checks:
+  - id: health
+    title: The shop answers
+    http: {url: "SHOP_URL/health", status: 200, json: {status: ok}}
 """
 
 
@@ -98,25 +74,42 @@ def test_the_wheel_holds_the_package_and_its_templates_and_nothing_else(wheel: P
     assert "generator/site_templates/runbook.md.j2" in names
     assert "generator/site_templates/docs/assets/runbooks.css" in names
     assert "generator/site_templates/docs/assets/fonts/fonts.css" in names  # the bundled faces travel too
+    assert "generator/site_templates/init/workflow.yml.j2" in names  # what `runbooks init` writes
     assert "generator/run/kinds/http.py" in names and "generator/py.typed" in names
+    assert "generator/alerts/rules.py" in names and "generator/run/reporters/openmetrics.py" in names
 
 
-def test_an_installed_wheel_builds_runs_and_stamps_a_project_of_its_own(installed: Path, chromium: Browser) -> None:
+def test_a_team_starts_from_the_wheel_with_init_and_its_own_modes(installed: Path, chromium: Browser) -> None:
+    """As the README's "Use it for your own services": init in an empty directory, add a runbook, build, run, serve."""
     server = HttpServer()
     server.route("/health", body={"status": "ok"})
     project = Path(tempfile.mkdtemp(prefix="shop-"))
     try:
-        _write_project(project, server.url(""))
         # The installed tool only: no repository on the path, run from the project, PATH without the test venv.
         env = {"PATH": f"{installed}:/usr/bin:/bin", "HOME": str(project), "LANG": "C.UTF-8"}
-        for command in (["runbooks", "build"], ["run-checks", "--mode", "local", "--site", "site"]):
-            done = subprocess.run([str(installed / command[0]), *command[1:]], cwd=project, env=env,
+
+        def tool(*argv: str) -> subprocess.CompletedProcess[str]:
+            done = subprocess.run([str(installed / argv[0]), *argv[1:]], cwd=project, env=env,
                                   capture_output=True, text=True, timeout=300)
-            assert done.returncode == 0, f"{command}: {done.stdout}{done.stderr}"
-        assert "2 checks in mode local (2 ok)" in done.stdout
-        assert (project / "checks" / "local" / "shop-health.py").is_file()
+            assert done.returncode == 0, f"{argv}: {done.stdout}{done.stderr}"
+            return done
+
+        tool("runbooks", "init", "--modes", "staging,prod")
+        (project / "runbooks" / "shop-health.yaml").write_text(SHOP_RUNBOOK.replace("SHOP_URL", server.url("")))
+        tool("runbooks", "build")
+        tool("runbooks", "alerts", "--mode", "staging", "--site-url", "https://ops.shop.test", "--out", "rules.yml")
+        assert "https://ops.shop.test/staging/{{ $labels.runbook }}/" in (project / "rules.yml").read_text()
+        done = tool("run-checks", "--mode", "staging", "--site", "site")
+        assert "4 checks in mode staging (4 ok)" in done.stdout  # the example's three and the team's own
+        assert sorted(p.name for p in (project / "checks" / "staging").iterdir()) == ["getting-started.py",
+                                                                                     "shop-health.py"]
+        plugin = subprocess.run(["env", "-i", "PATH=/usr/bin:/bin", f"RUNBOOKS_PYTHON={installed / 'python'}",
+                                 str(project / "checks/staging/shop-health.py")], cwd="/", capture_output=True,
+                                text=True, timeout=120)  # as Nagios runs it
+        assert plugin.returncode == 0 and plugin.stdout.startswith("OK - shop-health: 1 ok | health.latency="), plugin
         with serve(project / "site") as url, open_page(chromium, url) as page:
-            page.goto("/local/shop-health/")
+            page.goto("/staging/shop-health/")
+            assert page.locator(".md-tabs__link").all_inner_texts()[1:] == ["Staging", "Prod"]  # the team's modes
             state = page.locator('table.rb-checks .rb-state[data-rb-state="OK"]').first
             # runbooks.css is applied (its OK colours), and runbooks.js ran (times shown relative to now).
             assert _rgb(state.evaluate("el => getComputedStyle(el).backgroundColor")) == (0xE3, 0xF4, 0xE8)
@@ -125,15 +118,3 @@ def test_an_installed_wheel_builds_runs_and_stamps_a_project_of_its_own(installe
     finally:
         server.close()
         shutil.rmtree(project, ignore_errors=True)
-
-
-def _write_project(root: Path, shop_url: str) -> None:
-    (root / "runbooks").mkdir()
-    (root / "docs").mkdir()
-    (root / "backups").mkdir()
-    (root / "backups" / "shop-20261201.sql").write_text("-- dump\n")
-    (root / "mkdocs.yml").write_text(MKDOCS)
-    (root / "runbooks" / "_project.yaml").write_text(PROJECT.replace("SHOP_URL", shop_url.rstrip("/")))
-    for name, text in RUNBOOKS.items():
-        (root / "runbooks" / f"{name}.yaml").write_text(textwrap.dedent(text))
-    assert not (root / "site_templates").exists() and os.listdir(root / "docs") == []

@@ -2,157 +2,97 @@
 # Generated from runbooks/intentbot-health.yaml (mode: aws) by `runbooks build`.
 # DO NOT EDIT: edit runbooks/intentbot-health.yaml and run `runbooks build`.
 # `runbooks build --check` fails while this file is stale.
-"""Checks of runbook 'intentbot-health' in mode 'aws'.
+"""Nagios plugin: the checks of runbook 'intentbot-health' in mode 'aws'.
 
-Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
-| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
-3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+Usage: intentbot-health.py [-h] [-V] [-v] [-t SECONDS] [--root DIR]
+
+The first line is the worst state and a summary, with the perfdata of every
+check (labels: check id, dot, measure); then one line per check, worst first.
+Exit code: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. -t bounds the whole
+plugin (checks still running are CRITICAL); -v adds the evidence of checks
+that are not OK.
+
+It runs from any directory. Relative paths start at the project root, two
+folders up; moved out of its project, it needs --root DIR or RUNBOOKS_ROOT.
+The interpreter is python3 on PATH; when the runbooks package is not
+importable there, RUNBOOKS_PYTHON names one that has it (else the project's
+.venv/bin/python is tried). The checks below leave out keys at their default.
 """
 
 import os
 import sys
 
-RUNBOOK = "intentbot-health"
-MODE = "aws"
+SCRIPT = {'runbook': 'intentbot-health',
+ 'mode': 'aws',
+ 'path': 'checks/aws/intentbot-health.py',
+ 'source': 'runbooks/intentbot-health.yaml'}
 CHECKS = [{'id': 'health',
   'title': 'Health endpoint reports ok with the model up',
-  'kind': 'http',
   'timeout': 5.0,
-  'severity': 'critical',
   'source': 'runbooks/intentbot-health.yaml:97',
   'http': {'url': 'https://intentbot.example.com/health',
            'status': [200],
-           'json': {'status': 'ok',
-                    'checks.api': 'up',
-                    'checks.model': 'up',
-                    'checks.session_store': 'up'},
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'body_contains': None,
-           'body_regex': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+           'json': {'status': 'ok', 'checks.api': 'up', 'checks.model': 'up', 'checks.session_store': 'up'}}},
  {'id': 'status',
   'title': 'Status endpoint reports operational',
-  'kind': 'http',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/intentbot-health.yaml:104',
   'http': {'url': 'https://intentbot.example.com/status',
            'status': [200],
-           'json': {'status': 'operational'},
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'body_contains': None,
-           'body_regex': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+           'json': {'status': 'operational'}}},
  {'id': 'model',
   'title': 'Intent model is loaded',
-  'kind': 'http',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/intentbot-health.yaml:110',
   'http': {'url': 'https://intentbot.example.com/metrics',
            'status': [200],
-           'body_regex': ['(?m)^intentbot_model_loaded 1$'],
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'body_contains': None,
-           'json': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+           'body_regex': ['(?m)^intentbot_model_loaded 1$']}},
  {'id': 'accuracy',
   'title': 'Model validation accuracy is at least 0.90',
-  'kind': 'http',
-  'timeout': None,
   'severity': 'warning',
   'source': 'runbooks/intentbot-health.yaml:116',
   'http': {'url': 'https://intentbot.example.com/metrics',
-           'body_regex': ['(?m)^intentbot_model_accuracy (0\\.9\\d*|1(\\.0*)?)$'],
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'status': None,
-           'body_contains': None,
-           'json': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+           'body_regex': ['(?m)^intentbot_model_accuracy (0\\.9\\d*|1(\\.0*)?)$']}},
  {'id': 'latency',
   'title': 'Health answers under the 500 ms scaling trigger',
-  'kind': 'http',
-  'timeout': None,
   'severity': 'warning',
   'source': 'runbooks/intentbot-health.yaml:122',
-  'http': {'url': 'https://intentbot.example.com/health',
-           'latency_ms': {'warn': 500.0, 'crit': 2000.0},
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'status': None,
-           'body_contains': None,
-           'body_regex': None,
-           'json': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+  'http': {'url': 'https://intentbot.example.com/health', 'latency_ms': {'warn': 500.0, 'crit': 2000.0}}},
  {'id': 'p95',
   'title': 'p95 response time under the 500 ms scaling trigger (Prometheus, last 5 minutes)',
-  'kind': 'prometheus',
-  'timeout': None,
   'severity': 'warning',
   'source': 'runbooks/intentbot-health.yaml:128',
   'prometheus': {'url': 'https://prometheus.example.com',
                  'query': 'histogram_quantile(0.95, sum by (service, le) '
                           '(rate(http_request_duration_seconds_bucket{service="intentbot"}[5m])))',
-                 'value': {'warn': 0.5, 'crit': 2.0, 'when': 'above'},
-                 'no_data': 'unknown',
-                 'request_headers': {},
-                 'verify': True}},
+                 'value': {'warn': 0.5, 'crit': 2.0}}},
  {'id': 'error-rate',
   'title': 'Error rate under the 1 % trigger (5xx share of requests, last 5 minutes)',
-  'kind': 'prometheus',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/intentbot-health.yaml:135',
   'prometheus': {'url': 'https://prometheus.example.com',
                  'query': 'sum by (service) (rate(http_requests_total{service="intentbot", '
                           'code=~"5.."}[5m])) / sum by (service) '
                           '(rate(http_requests_total{service="intentbot"}[5m]))',
-                 'value': {'warn': None, 'crit': 0.01, 'when': 'above'},
-                 'no_data': 'unknown',
-                 'request_headers': {},
-                 'verify': True}}]
+                 'value': {'crit': 0.01}}}]
 
 
-def _main() -> int:
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # relative paths start here
+def _main():
+    here = os.path.realpath(__file__)
     try:
         from generator.checkscripts.nagios import main
     except ImportError as exc:
-        venv = os.path.join(root, ".venv")
-        python = os.path.join(venv, "bin", "python")
-        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
-            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
-        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
-        return 3
-    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+        return _without_package(here, exc)
+    return main(SCRIPT, CHECKS, here, sys.argv[1:])
+
+
+def _without_package(here, exc):
+    """Run again with RUNBOOKS_PYTHON, or the project's .venv, once; else one UNKNOWN line saying what to do."""
+    root = os.environ.get("RUNBOOKS_ROOT") or os.path.dirname(os.path.dirname(os.path.dirname(here)))
+    for python in (os.environ.get("RUNBOOKS_PYTHON"), os.path.join(root, ".venv", "bin", "python")):
+        if python and os.access(python, os.X_OK) and not os.environ.get("RUNBOOKS_RERUN"):
+            os.environ["RUNBOOKS_RERUN"] = python
+            os.execv(python, [python, here] + sys.argv[1:])
+    print("UNKNOWN - %s: cannot import the runbooks package with %s (%s); install it for that Python "
+          "(pip install runbooks) or set RUNBOOKS_PYTHON to a Python that has it" % (SCRIPT["runbook"], sys.executable, exc))
+    return 3
 
 
 if __name__ == "__main__":

@@ -2,91 +2,69 @@
 # Generated from runbooks/omnichat-security-breach.yaml (mode: aws) by `runbooks build`.
 # DO NOT EDIT: edit runbooks/omnichat-security-breach.yaml and run `runbooks build`.
 # `runbooks build --check` fails while this file is stale.
-"""Checks of runbook 'omnichat-security-breach' in mode 'aws'.
+"""Nagios plugin: the checks of runbook 'omnichat-security-breach' in mode 'aws'.
 
-Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
-| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
-3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+Usage: omnichat-security-breach.py [-h] [-V] [-v] [-t SECONDS] [--root DIR]
+
+The first line is the worst state and a summary, with the perfdata of every
+check (labels: check id, dot, measure); then one line per check, worst first.
+Exit code: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. -t bounds the whole
+plugin (checks still running are CRITICAL); -v adds the evidence of checks
+that are not OK.
+
+It runs from any directory. Relative paths start at the project root, two
+folders up; moved out of its project, it needs --root DIR or RUNBOOKS_ROOT.
+The interpreter is python3 on PATH; when the runbooks package is not
+importable there, RUNBOOKS_PYTHON names one that has it (else the project's
+.venv/bin/python is tried). The checks below leave out keys at their default.
 """
 
 import os
 import sys
 
-RUNBOOK = "omnichat-security-breach"
-MODE = "aws"
+SCRIPT = {'runbook': 'omnichat-security-breach',
+ 'mode': 'aws',
+ 'path': 'checks/aws/omnichat-security-breach.py',
+ 'source': 'runbooks/omnichat-security-breach.yaml'}
 CHECKS = [{'id': 'no-env-file',
   'title': 'No environment file is served over HTTP',
-  'kind': 'http',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/omnichat-security-breach.yaml:117',
-  'http': {'url': 'https://omnichat.example.com/.env',
-           'status': [403, 404],
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'body_contains': None,
-           'body_regex': None,
-           'json': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+  'http': {'url': 'https://omnichat.example.com/.env', 'status': [403, 404]}},
  {'id': 'health',
   'title': 'Health endpoint reports ok',
-  'kind': 'http',
-  'timeout': None,
-  'severity': 'critical',
+  'retries': {'count': 2, 'delay': 1.0},
   'source': 'runbooks/omnichat-security-breach.yaml:141',
   'http': {'url': 'https://omnichat.example.com/health',
            'status': [200],
            'headers': {'Content-Type': {'regex': '^application/json'}},
-           'json': {'status': 'ok'},
-           'method': 'GET',
-           'request_headers': {},
-           'body_contains': None,
-           'body_regex': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None},
-  'retries': {'count': 2, 'delay': 1.0}},
+           'json': {'status': 'ok'}}},
  {'id': 'hsts',
   'title': 'HTTPS is enforced with HSTS (max-age of at least 4 months)',
-  'kind': 'http',
-  'timeout': None,
-  'severity': 'critical',
+  'needs': ['health'],
   'source': 'runbooks/omnichat-security-breach.yaml:149',
   'http': {'url': 'https://omnichat.example.com/health',
-           'headers': {'Strict-Transport-Security': {'regex': 'max-age=\\d{8,}'}},
-           'method': 'GET',
-           'request_headers': {},
-           'status': None,
-           'body_contains': None,
-           'body_regex': None,
-           'json': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None},
-  'needs': ['health']}]
+           'headers': {'Strict-Transport-Security': {'regex': 'max-age=\\d{8,}'}}}}]
 
 
-def _main() -> int:
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # relative paths start here
+def _main():
+    here = os.path.realpath(__file__)
     try:
         from generator.checkscripts.nagios import main
     except ImportError as exc:
-        venv = os.path.join(root, ".venv")
-        python = os.path.join(venv, "bin", "python")
-        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
-            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
-        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
-        return 3
-    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+        return _without_package(here, exc)
+    return main(SCRIPT, CHECKS, here, sys.argv[1:])
+
+
+def _without_package(here, exc):
+    """Run again with RUNBOOKS_PYTHON, or the project's .venv, once; else one UNKNOWN line saying what to do."""
+    root = os.environ.get("RUNBOOKS_ROOT") or os.path.dirname(os.path.dirname(os.path.dirname(here)))
+    for python in (os.environ.get("RUNBOOKS_PYTHON"), os.path.join(root, ".venv", "bin", "python")):
+        if python and os.access(python, os.X_OK) and not os.environ.get("RUNBOOKS_RERUN"):
+            os.environ["RUNBOOKS_RERUN"] = python
+            os.execv(python, [python, here] + sys.argv[1:])
+    print("UNKNOWN - %s: cannot import the runbooks package with %s (%s); install it for that Python "
+          "(pip install runbooks) or set RUNBOOKS_PYTHON to a Python that has it" % (SCRIPT["runbook"], sys.executable, exc))
+    return 3
 
 
 if __name__ == "__main__":

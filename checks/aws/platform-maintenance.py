@@ -2,74 +2,65 @@
 # Generated from runbooks/platform-maintenance.yaml (mode: aws) by `runbooks build`.
 # DO NOT EDIT: edit runbooks/platform-maintenance.yaml and run `runbooks build`.
 # `runbooks build --check` fails while this file is stale.
-"""Checks of runbook 'platform-maintenance' in mode 'aws'.
+"""Nagios plugin: the checks of runbook 'platform-maintenance' in mode 'aws'.
 
-Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
-| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
-3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+Usage: platform-maintenance.py [-h] [-V] [-v] [-t SECONDS] [--root DIR]
+
+The first line is the worst state and a summary, with the perfdata of every
+check (labels: check id, dot, measure); then one line per check, worst first.
+Exit code: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. -t bounds the whole
+plugin (checks still running are CRITICAL); -v adds the evidence of checks
+that are not OK.
+
+It runs from any directory. Relative paths start at the project root, two
+folders up; moved out of its project, it needs --root DIR or RUNBOOKS_ROOT.
+The interpreter is python3 on PATH; when the runbooks package is not
+importable there, RUNBOOKS_PYTHON names one that has it (else the project's
+.venv/bin/python is tried). The checks below leave out keys at their default.
 """
 
 import os
 import sys
 
-RUNBOOK = "platform-maintenance"
-MODE = "aws"
+SCRIPT = {'runbook': 'platform-maintenance',
+ 'mode': 'aws',
+ 'path': 'checks/aws/platform-maintenance.py',
+ 'source': 'runbooks/platform-maintenance.yaml'}
 CHECKS = [{'id': 'health',
   'title': 'Health endpoint reports ok',
-  'kind': 'http',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/platform-maintenance.yaml:113',
   'http': {'url': 'https://api.example.com/health',
            'status': [200],
-           'json': {'status': 'ok',
-                    'checks.api': 'up',
-                    'checks.postgres': 'up',
-                    'checks.redis': 'up'},
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'body_contains': None,
-           'body_regex': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+           'json': {'status': 'ok', 'checks.api': 'up', 'checks.postgres': 'up', 'checks.redis': 'up'}}},
  {'id': 'postgres',
   'title': 'PostgreSQL accepts connections',
-  'kind': 'tcp',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/platform-maintenance.yaml:119',
-  'tcp': {'host': 'ops-db.cluster-xyz.eu-west-1.rds.amazonaws.com',
-          'port': 5432,
-          'latency_ms': None}},
+  'tcp': {'host': 'ops-db.cluster-xyz.eu-west-1.rds.amazonaws.com', 'port': 5432}},
  {'id': 'certificate',
   'title': 'API TLS certificate is trusted and has more than 30 days left',
-  'kind': 'tls',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/platform-maintenance.yaml:161',
-  'tls': {'host': 'api.example.com',
-          'port': 443,
-          'ca_file': '',
-          'days_left': {'warn': 30.0, 'crit': 7.0},
-          'servername': None}}]
+  'tls': {'host': 'api.example.com', 'ca_file': '', 'days_left': {'warn': 30.0, 'crit': 7.0}}}]
 
 
-def _main() -> int:
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # relative paths start here
+def _main():
+    here = os.path.realpath(__file__)
     try:
         from generator.checkscripts.nagios import main
     except ImportError as exc:
-        venv = os.path.join(root, ".venv")
-        python = os.path.join(venv, "bin", "python")
-        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
-            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
-        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
-        return 3
-    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+        return _without_package(here, exc)
+    return main(SCRIPT, CHECKS, here, sys.argv[1:])
+
+
+def _without_package(here, exc):
+    """Run again with RUNBOOKS_PYTHON, or the project's .venv, once; else one UNKNOWN line saying what to do."""
+    root = os.environ.get("RUNBOOKS_ROOT") or os.path.dirname(os.path.dirname(os.path.dirname(here)))
+    for python in (os.environ.get("RUNBOOKS_PYTHON"), os.path.join(root, ".venv", "bin", "python")):
+        if python and os.access(python, os.X_OK) and not os.environ.get("RUNBOOKS_RERUN"):
+            os.environ["RUNBOOKS_RERUN"] = python
+            os.execv(python, [python, here] + sys.argv[1:])
+    print("UNKNOWN - %s: cannot import the runbooks package with %s (%s); install it for that Python "
+          "(pip install runbooks) or set RUNBOOKS_PYTHON to a Python that has it" % (SCRIPT["runbook"], sys.executable, exc))
+    return 3
 
 
 if __name__ == "__main__":

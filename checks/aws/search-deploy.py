@@ -2,130 +2,82 @@
 # Generated from runbooks/search-deploy.yaml (mode: aws) by `runbooks build`.
 # DO NOT EDIT: edit runbooks/search-deploy.yaml and run `runbooks build`.
 # `runbooks build --check` fails while this file is stale.
-"""Checks of runbook 'search-deploy' in mode 'aws'.
+"""Nagios plugin: the checks of runbook 'search-deploy' in mode 'aws'.
 
-Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
-| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
-3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+Usage: search-deploy.py [-h] [-V] [-v] [-t SECONDS] [--root DIR]
+
+The first line is the worst state and a summary, with the perfdata of every
+check (labels: check id, dot, measure); then one line per check, worst first.
+Exit code: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. -t bounds the whole
+plugin (checks still running are CRITICAL); -v adds the evidence of checks
+that are not OK.
+
+It runs from any directory. Relative paths start at the project root, two
+folders up; moved out of its project, it needs --root DIR or RUNBOOKS_ROOT.
+The interpreter is python3 on PATH; when the runbooks package is not
+importable there, RUNBOOKS_PYTHON names one that has it (else the project's
+.venv/bin/python is tried). The checks below leave out keys at their default.
 """
 
 import os
 import sys
 
-RUNBOOK = "search-deploy"
-MODE = "aws"
+SCRIPT = {'runbook': 'search-deploy',
+ 'mode': 'aws',
+ 'path': 'checks/aws/search-deploy.py',
+ 'source': 'runbooks/search-deploy.yaml'}
 CHECKS = [{'id': 'health',
   'title': 'Health endpoint reports ok with the index up',
-  'kind': 'http',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/search-deploy.yaml:117',
   'http': {'url': 'https://search.example.com/health',
            'status': [200],
-           'json': {'status': 'ok', 'checks.index': 'up', 'checks.query_cache': 'up'},
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'body_contains': None,
-           'body_regex': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+           'json': {'status': 'ok', 'checks.index': 'up', 'checks.query_cache': 'up'}}},
  {'id': 'steady',
   'title': 'Status is operational, one color live, no canary in flight',
-  'kind': 'http',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/search-deploy.yaml:123',
   'http': {'url': 'https://search.example.com/status',
            'status': [200],
            'json': {'status': 'operational', 'deployment.canary_percent': 0},
-           'body_regex': ['"color": "(blue|green)"'],
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'body_contains': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+           'body_regex': ['"color": "(blue|green)"']}},
  {'id': 'query',
   'title': 'A search query returns results',
-  'kind': 'http',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/search-deploy.yaml:130',
-  'http': {'url': 'https://search.example.com/search?q=latency',
-           'status': [200],
-           'json': {'total': 1},
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'body_contains': None,
-           'body_regex': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+  'http': {'url': 'https://search.example.com/search?q=latency', 'status': [200], 'json': {'total': 1}}},
  {'id': 'documents',
   'title': 'Index reports its document count',
-  'kind': 'http',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/search-deploy.yaml:136',
   'http': {'url': 'https://search.example.com/metrics',
            'status': [200],
-           'body_regex': ['(?m)^search_index_documents [1-9]\\d*$'],
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'body_contains': None,
-           'json': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+           'body_regex': ['(?m)^search_index_documents [1-9]\\d*$']}},
  {'id': 'ecs-blue',
   'title': 'The live (blue) search ECS service runs its desired count, no rollout in flight',
-  'kind': 'aws_ecs_service',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/search-deploy.yaml:156',
-  'aws_ecs_service': {'cluster': 'ops-prod',
-                      'service': 'search-blue',
-                      'region': 'eu-west-1',
-                      'profile': None,
-                      'endpoint_url': None}},
+  'aws_ecs_service': {'cluster': 'ops-prod', 'service': 'search-blue', 'region': 'eu-west-1'}},
  {'id': 'ecs-green',
   'title': 'The green search ECS service runs its desired count, no rollout in flight',
-  'kind': 'aws_ecs_service',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/search-deploy.yaml:162',
-  'aws_ecs_service': {'cluster': 'ops-prod',
-                      'service': 'search-green',
-                      'region': 'eu-west-1',
-                      'profile': None,
-                      'endpoint_url': None}}]
+  'aws_ecs_service': {'cluster': 'ops-prod', 'service': 'search-green', 'region': 'eu-west-1'}}]
 
 
-def _main() -> int:
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # relative paths start here
+def _main():
+    here = os.path.realpath(__file__)
     try:
         from generator.checkscripts.nagios import main
     except ImportError as exc:
-        venv = os.path.join(root, ".venv")
-        python = os.path.join(venv, "bin", "python")
-        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
-            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
-        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
-        return 3
-    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+        return _without_package(here, exc)
+    return main(SCRIPT, CHECKS, here, sys.argv[1:])
+
+
+def _without_package(here, exc):
+    """Run again with RUNBOOKS_PYTHON, or the project's .venv, once; else one UNKNOWN line saying what to do."""
+    root = os.environ.get("RUNBOOKS_ROOT") or os.path.dirname(os.path.dirname(os.path.dirname(here)))
+    for python in (os.environ.get("RUNBOOKS_PYTHON"), os.path.join(root, ".venv", "bin", "python")):
+        if python and os.access(python, os.X_OK) and not os.environ.get("RUNBOOKS_RERUN"):
+            os.environ["RUNBOOKS_RERUN"] = python
+            os.execv(python, [python, here] + sys.argv[1:])
+    print("UNKNOWN - %s: cannot import the runbooks package with %s (%s); install it for that Python "
+          "(pip install runbooks) or set RUNBOOKS_PYTHON to a Python that has it" % (SCRIPT["runbook"], sys.executable, exc))
+    return 3
 
 
 if __name__ == "__main__":

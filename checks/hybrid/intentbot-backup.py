@@ -2,43 +2,42 @@
 # Generated from runbooks/intentbot-backup.yaml (mode: hybrid) by `runbooks build`.
 # DO NOT EDIT: edit runbooks/intentbot-backup.yaml and run `runbooks build`.
 # `runbooks build --check` fails while this file is stale.
-"""Checks of runbook 'intentbot-backup' in mode 'hybrid'.
+"""Nagios plugin: the checks of runbook 'intentbot-backup' in mode 'hybrid'.
 
-Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
-| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
-3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+Usage: intentbot-backup.py [-h] [-V] [-v] [-t SECONDS] [--root DIR]
+
+The first line is the worst state and a summary, with the perfdata of every
+check (labels: check id, dot, measure); then one line per check, worst first.
+Exit code: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. -t bounds the whole
+plugin (checks still running are CRITICAL); -v adds the evidence of checks
+that are not OK.
+
+It runs from any directory. Relative paths start at the project root, two
+folders up; moved out of its project, it needs --root DIR or RUNBOOKS_ROOT.
+The interpreter is python3 on PATH; when the runbooks package is not
+importable there, RUNBOOKS_PYTHON names one that has it (else the project's
+.venv/bin/python is tried). The checks below leave out keys at their default.
 """
 
 import os
 import sys
 
-RUNBOOK = "intentbot-backup"
-MODE = "hybrid"
+SCRIPT = {'runbook': 'intentbot-backup',
+ 'mode': 'hybrid',
+ 'path': 'checks/hybrid/intentbot-backup.py',
+ 'source': 'runbooks/intentbot-backup.yaml'}
 CHECKS = [{'id': 'sessions-fresh',
   'title': 'Newest session backup exists and is under 26 h old',
-  'kind': 'file',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/intentbot-backup.yaml:94',
   'file': {'path': '/srv/backups/intentbot/sessions-*.tar.gz',
            'exists': True,
-           'newest_age': {'warn': 93600.0, 'crit': 172800.0},
-           'min_size': None}},
+           'newest_age': {'warn': 93600.0, 'crit': 172800.0}}},
  {'id': 'sessions-size',
   'title': 'Newest session backup is at least 2 KB',
-  'kind': 'file',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/intentbot-backup.yaml:101',
-  'file': {'path': '/srv/backups/intentbot/sessions-*.tar.gz',
-           'min_size': 2000,
-           'exists': None,
-           'newest_age': None}},
+  'file': {'path': '/srv/backups/intentbot/sessions-*.tar.gz', 'min_size': 2000}},
  {'id': 'model-fresh',
   'title': 'Newest model backup exists, is under 26 h old and at least 2 KB',
-  'kind': 'file',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/intentbot-backup.yaml:107',
   'file': {'path': '/srv/backups/intentbot/model-*.tar.gz',
            'exists': True,
@@ -46,51 +45,39 @@ CHECKS = [{'id': 'sessions-fresh',
            'min_size': 2000}},
  {'id': 'model-readable',
   'title': 'Newest model archive opens and names the intent bot',
-  'kind': 'command',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/intentbot-backup.yaml:115',
   'command': {'run': ['sh',
                       '-c',
-                      'tar -xzOf "$(ls -t /srv/backups/intentbot/model-*.tar.gz | head -n 1)" '
-                      'MANIFEST'],
+                      'tar -xzOf "$(ls -t /srv/backups/intentbot/model-*.tar.gz | head -n 1)" MANIFEST'],
               'exit_code': 0,
-              'stdout_contains': ['system: intentbot'],
-              'shell': False,
-              'stdout_regex': None}},
+              'stdout_contains': ['system: intentbot']}},
  {'id': 'health',
   'title': 'Health endpoint reports ok with the model up',
-  'kind': 'http',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/intentbot-backup.yaml:122',
   'http': {'url': 'https://intentbot.ops.example.internal/health',
            'status': [200],
-           'json': {'status': 'ok', 'checks.model': 'up'},
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'body_contains': None,
-           'body_regex': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}}]
+           'json': {'status': 'ok', 'checks.model': 'up'}}}]
 
 
-def _main() -> int:
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # relative paths start here
+def _main():
+    here = os.path.realpath(__file__)
     try:
         from generator.checkscripts.nagios import main
     except ImportError as exc:
-        venv = os.path.join(root, ".venv")
-        python = os.path.join(venv, "bin", "python")
-        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
-            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
-        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
-        return 3
-    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+        return _without_package(here, exc)
+    return main(SCRIPT, CHECKS, here, sys.argv[1:])
+
+
+def _without_package(here, exc):
+    """Run again with RUNBOOKS_PYTHON, or the project's .venv, once; else one UNKNOWN line saying what to do."""
+    root = os.environ.get("RUNBOOKS_ROOT") or os.path.dirname(os.path.dirname(os.path.dirname(here)))
+    for python in (os.environ.get("RUNBOOKS_PYTHON"), os.path.join(root, ".venv", "bin", "python")):
+        if python and os.access(python, os.X_OK) and not os.environ.get("RUNBOOKS_RERUN"):
+            os.environ["RUNBOOKS_RERUN"] = python
+            os.execv(python, [python, here] + sys.argv[1:])
+    print("UNKNOWN - %s: cannot import the runbooks package with %s (%s); install it for that Python "
+          "(pip install runbooks) or set RUNBOOKS_PYTHON to a Python that has it" % (SCRIPT["runbook"], sys.executable, exc))
+    return 3
 
 
 if __name__ == "__main__":

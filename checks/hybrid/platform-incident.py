@@ -2,95 +2,76 @@
 # Generated from runbooks/platform-incident.yaml (mode: hybrid) by `runbooks build`.
 # DO NOT EDIT: edit runbooks/platform-incident.yaml and run `runbooks build`.
 # `runbooks build --check` fails while this file is stale.
-"""Checks of runbook 'platform-incident' in mode 'hybrid'.
+"""Nagios plugin: the checks of runbook 'platform-incident' in mode 'hybrid'.
 
-Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
-| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
-3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+Usage: platform-incident.py [-h] [-V] [-v] [-t SECONDS] [--root DIR]
+
+The first line is the worst state and a summary, with the perfdata of every
+check (labels: check id, dot, measure); then one line per check, worst first.
+Exit code: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. -t bounds the whole
+plugin (checks still running are CRITICAL); -v adds the evidence of checks
+that are not OK.
+
+It runs from any directory. Relative paths start at the project root, two
+folders up; moved out of its project, it needs --root DIR or RUNBOOKS_ROOT.
+The interpreter is python3 on PATH; when the runbooks package is not
+importable there, RUNBOOKS_PYTHON names one that has it (else the project's
+.venv/bin/python is tried). The checks below leave out keys at their default.
 """
 
 import os
 import sys
 
-RUNBOOK = "platform-incident"
-MODE = "hybrid"
+SCRIPT = {'runbook': 'platform-incident',
+ 'mode': 'hybrid',
+ 'path': 'checks/hybrid/platform-incident.py',
+ 'source': 'runbooks/platform-incident.yaml'}
 CHECKS = [{'id': 'health',
   'title': 'Health endpoint reports ok with PostgreSQL and Redis up',
-  'kind': 'http',
   'timeout': 5.0,
-  'severity': 'critical',
-  'source': 'runbooks/platform-incident.yaml:115',
+  'source': 'runbooks/platform-incident.yaml:114',
   'http': {'url': 'https://platform.ops.example.internal/health',
            'status': [200],
-           'json': {'status': 'ok', 'checks.postgres': 'up', 'checks.redis': 'up'},
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'body_contains': None,
-           'body_regex': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+           'json': {'status': 'ok', 'checks.postgres': 'up', 'checks.redis': 'up'}}},
  {'id': 'status',
   'title': 'Status endpoint reports operational',
-  'kind': 'http',
-  'timeout': None,
-  'severity': 'critical',
-  'source': 'runbooks/platform-incident.yaml:122',
+  'source': 'runbooks/platform-incident.yaml:121',
   'http': {'url': 'https://platform.ops.example.internal/status',
            'status': [200],
-           'json': {'status': 'operational'},
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'body_contains': None,
-           'body_regex': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+           'json': {'status': 'operational'}}},
  {'id': 'postgres',
   'title': 'PostgreSQL accepts connections',
-  'kind': 'tcp',
-  'timeout': None,
-  'severity': 'critical',
-  'source': 'runbooks/platform-incident.yaml:128',
-  'tcp': {'host': 'db.ops.example.internal', 'port': 5432, 'latency_ms': None}},
+  'source': 'runbooks/platform-incident.yaml:127',
+  'tcp': {'host': 'db.ops.example.internal', 'port': 5432}},
  {'id': 'redis',
   'title': 'Redis accepts connections',
-  'kind': 'tcp',
-  'timeout': None,
-  'severity': 'critical',
-  'source': 'runbooks/platform-incident.yaml:133',
-  'tcp': {'host': 'cache.ops.example.internal', 'port': 6379, 'latency_ms': None}},
+  'source': 'runbooks/platform-incident.yaml:132',
+  'tcp': {'host': 'cache.ops.example.internal', 'port': 6379}},
  {'id': 'recent-errors',
   'title': 'No ERROR lines in the platform log',
-  'kind': 'command',
-  'timeout': None,
-  'severity': 'critical',
-  'source': 'runbooks/platform-incident.yaml:138',
-  'command': {'run': ['grep', '-c', 'ERROR', '/var/log/platform/app.log'],
-              'exit_code': 1,
-              'shell': False,
-              'stdout_contains': None,
-              'stdout_regex': None}}]
+  'source': 'runbooks/platform-incident.yaml:137',
+  'command': {'run': ['grep', '-c', 'ERROR', '/var/log/platform/app.log'], 'exit_code': 1}}]
 
 
-def _main() -> int:
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # relative paths start here
+def _main():
+    here = os.path.realpath(__file__)
     try:
         from generator.checkscripts.nagios import main
     except ImportError as exc:
-        venv = os.path.join(root, ".venv")
-        python = os.path.join(venv, "bin", "python")
-        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
-            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
-        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
-        return 3
-    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+        return _without_package(here, exc)
+    return main(SCRIPT, CHECKS, here, sys.argv[1:])
+
+
+def _without_package(here, exc):
+    """Run again with RUNBOOKS_PYTHON, or the project's .venv, once; else one UNKNOWN line saying what to do."""
+    root = os.environ.get("RUNBOOKS_ROOT") or os.path.dirname(os.path.dirname(os.path.dirname(here)))
+    for python in (os.environ.get("RUNBOOKS_PYTHON"), os.path.join(root, ".venv", "bin", "python")):
+        if python and os.access(python, os.X_OK) and not os.environ.get("RUNBOOKS_RERUN"):
+            os.environ["RUNBOOKS_RERUN"] = python
+            os.execv(python, [python, here] + sys.argv[1:])
+    print("UNKNOWN - %s: cannot import the runbooks package with %s (%s); install it for that Python "
+          "(pip install runbooks) or set RUNBOOKS_PYTHON to a Python that has it" % (SCRIPT["runbook"], sys.executable, exc))
+    return 3
 
 
 if __name__ == "__main__":

@@ -2,23 +2,33 @@
 # Generated from runbooks/omnichat-health.yaml (mode: local) by `runbooks build`.
 # DO NOT EDIT: edit runbooks/omnichat-health.yaml and run `runbooks build`.
 # `runbooks build --check` fails while this file is stale.
-"""Checks of runbook 'omnichat-health' in mode 'local'.
+"""Nagios plugin: the checks of runbook 'omnichat-health' in mode 'local'.
 
-Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
-| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
-3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+Usage: omnichat-health.py [-h] [-V] [-v] [-t SECONDS] [--root DIR]
+
+The first line is the worst state and a summary, with the perfdata of every
+check (labels: check id, dot, measure); then one line per check, worst first.
+Exit code: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. -t bounds the whole
+plugin (checks still running are CRITICAL); -v adds the evidence of checks
+that are not OK.
+
+It runs from any directory. Relative paths start at the project root, two
+folders up; moved out of its project, it needs --root DIR or RUNBOOKS_ROOT.
+The interpreter is python3 on PATH; when the runbooks package is not
+importable there, RUNBOOKS_PYTHON names one that has it (else the project's
+.venv/bin/python is tried). The checks below leave out keys at their default.
 """
 
 import os
 import sys
 
-RUNBOOK = "omnichat-health"
-MODE = "local"
+SCRIPT = {'runbook': 'omnichat-health',
+ 'mode': 'local',
+ 'path': 'checks/local/omnichat-health.py',
+ 'source': 'runbooks/omnichat-health.yaml'}
 CHECKS = [{'id': 'health',
   'title': 'Health endpoint reports ok with all four components up',
-  'kind': 'http',
   'timeout': 5.0,
-  'severity': 'critical',
   'source': 'runbooks/omnichat-health.yaml:80',
   'http': {'url': 'http://127.0.0.1:18101/health',
            'status': [200],
@@ -26,135 +36,68 @@ CHECKS = [{'id': 'health',
                     'checks.api': 'up',
                     'checks.nlu': 'up',
                     'checks.session_store': 'up',
-                    'checks.channel_gateway': 'up'},
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'body_contains': None,
-           'body_regex': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+                    'checks.channel_gateway': 'up'}}},
  {'id': 'status',
   'title': 'Status endpoint reports operational',
-  'kind': 'http',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/omnichat-health.yaml:87',
-  'http': {'url': 'http://127.0.0.1:18101/status',
-           'status': [200],
-           'json': {'status': 'operational'},
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'body_contains': None,
-           'body_regex': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+  'http': {'url': 'http://127.0.0.1:18101/status', 'status': [200], 'json': {'status': 'operational'}}},
  {'id': 'metrics',
   'title': 'Metrics endpoint exports request and session metrics',
-  'kind': 'http',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/omnichat-health.yaml:93',
   'http': {'url': 'http://127.0.0.1:18101/metrics',
            'status': [200],
-           'body_regex': ['(?m)^http_request_duration_seconds_count ',
-                          '(?m)^omnichat_active_sessions '],
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'body_contains': None,
-           'json': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+           'body_regex': ['(?m)^http_request_duration_seconds_count ', '(?m)^omnichat_active_sessions ']}},
  {'id': 'latency',
   'title': 'Health answers within the 200 ms SLO',
-  'kind': 'http',
-  'timeout': None,
   'severity': 'warning',
   'source': 'runbooks/omnichat-health.yaml:99',
-  'http': {'url': 'http://127.0.0.1:18101/health',
-           'latency_ms': {'warn': 200.0, 'crit': 1000.0},
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'status': None,
-           'body_contains': None,
-           'body_regex': None,
-           'json': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+  'http': {'url': 'http://127.0.0.1:18101/health', 'latency_ms': {'warn': 200.0, 'crit': 1000.0}}},
  {'id': 'p95',
   'title': 'p95 latency under 200 ms (Prometheus, last 5 minutes)',
-  'kind': 'prometheus',
-  'timeout': None,
   'severity': 'warning',
   'source': 'runbooks/omnichat-health.yaml:105',
   'prometheus': {'url': 'http://127.0.0.1:18090',
                  'query': 'histogram_quantile(0.95, sum by (service, le) '
                           '(rate(http_request_duration_seconds_bucket{service="omnichat"}[5m])))',
-                 'value': {'warn': 0.2, 'crit': 0.5, 'when': 'above'},
-                 'no_data': 'unknown',
-                 'request_headers': {},
-                 'verify': True}},
+                 'value': {'warn': 0.2, 'crit': 0.5}}},
  {'id': 'error-rate',
   'title': 'Error rate under 0.1 % (5xx share of requests, last 5 minutes)',
-  'kind': 'prometheus',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/omnichat-health.yaml:112',
   'prometheus': {'url': 'http://127.0.0.1:18090',
-                 'query': 'sum by (service) (rate(http_requests_total{service="omnichat", '
-                          'code=~"5.."}[5m])) / sum by (service) '
-                          '(rate(http_requests_total{service="omnichat"}[5m]))',
-                 'value': {'warn': None, 'crit': 0.001, 'when': 'above'},
-                 'no_data': 'unknown',
-                 'request_headers': {},
-                 'verify': True}},
+                 'query': 'sum by (service) (rate(http_requests_total{service="omnichat", code=~"5.."}[5m])) '
+                          '/ sum by (service) (rate(http_requests_total{service="omnichat"}[5m]))',
+                 'value': {'crit': 0.001}}},
  {'id': 'uptime',
   'title': 'Uptime at least 99.9 % over 30 days (Prometheus up)',
-  'kind': 'prometheus',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/omnichat-health.yaml:118',
   'prometheus': {'url': 'http://127.0.0.1:18090',
                  'query': 'avg by (service) (avg_over_time(up{service="omnichat"}[30d]))',
-                 'value': {'warn': 0.9995, 'crit': 0.999, 'when': 'below'},
-                 'no_data': 'unknown',
-                 'request_headers': {},
-                 'verify': True}},
+                 'value': {'warn': 0.9995, 'crit': 0.999, 'when': 'below'}}},
  {'id': 'session-store',
   'title': 'Session store (cache) accepts connections',
-  'kind': 'tcp',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/omnichat-health.yaml:124',
-  'tcp': {'host': '127.0.0.1', 'port': 18202, 'latency_ms': None}}]
+  'tcp': {'host': '127.0.0.1', 'port': 18202}}]
 
 
-def _main() -> int:
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # relative paths start here
+def _main():
+    here = os.path.realpath(__file__)
     try:
         from generator.checkscripts.nagios import main
     except ImportError as exc:
-        venv = os.path.join(root, ".venv")
-        python = os.path.join(venv, "bin", "python")
-        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
-            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
-        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
-        return 3
-    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+        return _without_package(here, exc)
+    return main(SCRIPT, CHECKS, here, sys.argv[1:])
+
+
+def _without_package(here, exc):
+    """Run again with RUNBOOKS_PYTHON, or the project's .venv, once; else one UNKNOWN line saying what to do."""
+    root = os.environ.get("RUNBOOKS_ROOT") or os.path.dirname(os.path.dirname(os.path.dirname(here)))
+    for python in (os.environ.get("RUNBOOKS_PYTHON"), os.path.join(root, ".venv", "bin", "python")):
+        if python and os.access(python, os.X_OK) and not os.environ.get("RUNBOOKS_RERUN"):
+            os.environ["RUNBOOKS_RERUN"] = python
+            os.execv(python, [python, here] + sys.argv[1:])
+    print("UNKNOWN - %s: cannot import the runbooks package with %s (%s); install it for that Python "
+          "(pip install runbooks) or set RUNBOOKS_PYTHON to a Python that has it" % (SCRIPT["runbook"], sys.executable, exc))
+    return 3
 
 
 if __name__ == "__main__":

@@ -2,127 +2,85 @@
 # Generated from runbooks/openframe-maintenance.yaml (mode: local) by `runbooks build`.
 # DO NOT EDIT: edit runbooks/openframe-maintenance.yaml and run `runbooks build`.
 # `runbooks build --check` fails while this file is stale.
-"""Checks of runbook 'openframe-maintenance' in mode 'local'.
+"""Nagios plugin: the checks of runbook 'openframe-maintenance' in mode 'local'.
 
-Prints one Nagios plugin line per check (OK|WARNING|CRITICAL|UNKNOWN - text
-| perfdata) and exits with the worst state: 0 OK, 1 WARNING, 2 CRITICAL,
-3 UNKNOWN. Add -v to print the evidence of checks that are not OK.
+Usage: openframe-maintenance.py [-h] [-V] [-v] [-t SECONDS] [--root DIR]
+
+The first line is the worst state and a summary, with the perfdata of every
+check (labels: check id, dot, measure); then one line per check, worst first.
+Exit code: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. -t bounds the whole
+plugin (checks still running are CRITICAL); -v adds the evidence of checks
+that are not OK.
+
+It runs from any directory. Relative paths start at the project root, two
+folders up; moved out of its project, it needs --root DIR or RUNBOOKS_ROOT.
+The interpreter is python3 on PATH; when the runbooks package is not
+importable there, RUNBOOKS_PYTHON names one that has it (else the project's
+.venv/bin/python is tried). The checks below leave out keys at their default.
 """
 
 import os
 import sys
 
-RUNBOOK = "openframe-maintenance"
-MODE = "local"
+SCRIPT = {'runbook': 'openframe-maintenance',
+ 'mode': 'local',
+ 'path': 'checks/local/openframe-maintenance.py',
+ 'source': 'runbooks/openframe-maintenance.yaml'}
 CHECKS = [{'id': 'health',
   'title': 'Health endpoint reports ok with bus and processor up',
-  'kind': 'http',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/openframe-maintenance.yaml:97',
   'http': {'url': 'http://127.0.0.1:18104/health',
            'status': [200],
-           'json': {'status': 'ok', 'checks.event_bus': 'up', 'checks.stream_processor': 'up'},
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'body_contains': None,
-           'body_regex': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+           'json': {'status': 'ok', 'checks.event_bus': 'up', 'checks.stream_processor': 'up'}}},
  {'id': 'status',
   'title': 'Status endpoint reports operational',
-  'kind': 'http',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/openframe-maintenance.yaml:103',
-  'http': {'url': 'http://127.0.0.1:18104/status',
-           'status': [200],
-           'json': {'status': 'operational'},
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'body_contains': None,
-           'body_regex': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+  'http': {'url': 'http://127.0.0.1:18104/status', 'status': [200], 'json': {'status': 'operational'}}},
  {'id': 'events',
   'title': 'Event counter is exported and non-zero',
-  'kind': 'http',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/openframe-maintenance.yaml:109',
   'http': {'url': 'http://127.0.0.1:18104/metrics',
            'status': [200],
-           'body_regex': ['(?m)^openframe_events_processed_total [1-9]\\d*$'],
-           'method': 'GET',
-           'request_headers': {},
-           'headers': None,
-           'body_contains': None,
-           'json': None,
-           'latency_ms': None,
-           'follow_redirects': False,
-           'verify': True,
-           'ca_file': None,
-           'tls_days_left': None}},
+           'body_regex': ['(?m)^openframe_events_processed_total [1-9]\\d*$']}},
  {'id': 'log-present',
   'title': 'OpenFrame application log exists',
-  'kind': 'file',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/openframe-maintenance.yaml:115',
-  'file': {'path': '.demo/logs/openframe/app.log',
-           'exists': True,
-           'newest_age': None,
-           'min_size': None}},
+  'file': {'path': '.demo/logs/openframe/app.log', 'exists': True}},
  {'id': 'log-errors',
   'title': 'No ERROR lines in the OpenFrame log',
-  'kind': 'command',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/openframe-maintenance.yaml:121',
-  'command': {'run': ['grep', '-c', 'ERROR', '.demo/logs/openframe/app.log'],
-              'exit_code': 1,
-              'shell': False,
-              'stdout_contains': None,
-              'stdout_regex': None}},
+  'command': {'run': ['grep', '-c', 'ERROR', '.demo/logs/openframe/app.log'], 'exit_code': 1}},
  {'id': 'backup-fresh',
   'title': 'Newest OpenFrame backup is under 26 h old',
-  'kind': 'file',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/openframe-maintenance.yaml:127',
   'file': {'path': '.demo/backups/openframe/openframe-db-*.tar.gz',
            'exists': True,
-           'newest_age': {'warn': 93600.0, 'crit': 172800.0},
-           'min_size': None}},
+           'newest_age': {'warn': 93600.0, 'crit': 172800.0}}},
  {'id': 'disk',
   'title': 'Data volume is under 80 % full',
-  'kind': 'disk',
-  'timeout': None,
-  'severity': 'critical',
   'source': 'runbooks/openframe-maintenance.yaml:134',
   'disk': {'path': '.', 'used_percent': {'warn': 80.0, 'crit': 90.0}}}]
 
 
-def _main() -> int:
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # relative paths start here
+def _main():
+    here = os.path.realpath(__file__)
     try:
         from generator.checkscripts.nagios import main
     except ImportError as exc:
-        venv = os.path.join(root, ".venv")
-        python = os.path.join(venv, "bin", "python")
-        if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
-            os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
-        print(f"UNKNOWN - cannot load the runbooks package ({exc}); run `make demo` or `pip install -e .`")
-        return 3
-    return main(RUNBOOK, MODE, CHECKS, root, sys.argv[1:])
+        return _without_package(here, exc)
+    return main(SCRIPT, CHECKS, here, sys.argv[1:])
+
+
+def _without_package(here, exc):
+    """Run again with RUNBOOKS_PYTHON, or the project's .venv, once; else one UNKNOWN line saying what to do."""
+    root = os.environ.get("RUNBOOKS_ROOT") or os.path.dirname(os.path.dirname(os.path.dirname(here)))
+    for python in (os.environ.get("RUNBOOKS_PYTHON"), os.path.join(root, ".venv", "bin", "python")):
+        if python and os.access(python, os.X_OK) and not os.environ.get("RUNBOOKS_RERUN"):
+            os.environ["RUNBOOKS_RERUN"] = python
+            os.execv(python, [python, here] + sys.argv[1:])
+    print("UNKNOWN - %s: cannot import the runbooks package with %s (%s); install it for that Python "
+          "(pip install runbooks) or set RUNBOOKS_PYTHON to a Python that has it" % (SCRIPT["runbook"], sys.executable, exc))
+    return 3
 
 
 if __name__ == "__main__":

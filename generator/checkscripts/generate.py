@@ -1,16 +1,25 @@
-"""Generate ``checks/<mode>/<runbook>.py``: executable, self-describing check scripts."""
+"""Generate ``checks/<mode>/<runbook>.py``: executable check scripts that are Nagios plugins.
+
+A script carries its checks as the mode sees them (variables filled in) with
+only the keys that differ from their defaults; ``nagios.py`` makes them whole
+again through the validator that read the runbook, so a script holds what a
+reader needs and nothing the format already says.
+"""
 
 from __future__ import annotations
 
 import os
 import pprint
 from pathlib import Path
+from typing import Any
 
 from generator.format.catalog import load_catalog
-from generator.format.model import Catalog
+from generator.format.model import Catalog, CheckSpec
+from generator.format.options import Obj, Option, Threshold
 from generator.fsutil import write_atomic
+from generator.run.kinds import KINDS
 
-__all__ = ["render_scripts", "write_scripts", "stale_scripts"]
+__all__ = ["render_scripts", "write_scripts", "stale_scripts", "script_check"]
 
 SCRIPT_MODE = 0o755
 
@@ -29,13 +38,41 @@ def render_scripts(catalog: Catalog) -> dict[str, str]:
     out = {}
     for mode in catalog.project.modes:
         for view in catalog.views(mode):
-            checks = [c.to_dict() for c in view.active_checks]
+            checks = [script_check(c) for c in view.active_checks]
             if not checks:
                 continue
-            out[f"checks/{mode}/{view.id}.py"] = template.render(
-                runbook=view.id, mode=mode, source=catalog.runbooks[view.id].source,
-                checks=pprint.pformat(checks, indent=1, width=100, sort_dicts=False))
+            path = f"checks/{mode}/{view.id}.py"
+            script = {"runbook": view.id, "mode": mode, "path": path, "source": catalog.runbooks[view.id].source}
+            out[path] = template.render(script=script, script_literal=pprint.pformat(script, sort_dicts=False),
+                                        checks=pprint.pformat(checks, indent=1, width=110, sort_dicts=False))
     return out
+
+
+def script_check(spec: CheckSpec) -> dict[str, Any]:
+    """A check as a script carries it: the keys a reader needs, without the ones at their default."""
+    data: dict[str, Any] = {"id": spec.id, "title": spec.title}
+    if spec.timeout is not None:
+        data["timeout"] = spec.timeout
+    if spec.severity != "critical":
+        data["severity"] = spec.severity
+    if spec.needs:
+        data["needs"] = spec.needs
+    if spec.retries:
+        data["retries"] = {"count": spec.retries, "delay": spec.retry_delay}
+    data["source"] = spec.source
+    data[spec.kind] = _compact(KINDS[spec.kind].SCHEMA, spec.params)
+    return data
+
+
+def _compact(option: Option, value: Any) -> Any:
+    """``value`` without what the validator would put back: keys at their default, unset threshold limits."""
+    if isinstance(option, Obj) and isinstance(value, dict):
+        return {key: _compact(option.fields[key], item) if key in option.fields else item
+                for key, item in value.items()
+                if key not in option.fields or option.fields[key].required or item != option.fields[key].default}
+    if isinstance(option, Threshold) and isinstance(value, dict):
+        return {key: item for key, item in value.items() if item is not None and (key, item) != ("when", "above")}
+    return value
 
 
 def _existing(root: Path) -> set[str]:

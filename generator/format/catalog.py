@@ -9,25 +9,27 @@ listing every problem at once.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Collection, Mapping
 
 from generator.errors import ConfigError, Diagnostic
 from generator.format.load import Document, PathKey, load_file
+from generator.format.maintenance import Scope, Window, check_references
 from generator.format.model import Catalog, CheckSpec, Mode, Project, Runbook, RunbookView
 from generator.format.options import INVALID, SAFE_ID, SAFE_ID_HINT, Ctx, ModeValue, Obj, describe, resolve
 from generator.format.schema import (
     CHECK_FIELDS,
-    MODE_IDS,
     MODE_VARS,
     PROJECT_FILE,
     PROJECT_SCHEMA,
     RESERVED_IDS,
+    RESERVED_MODE_IDS,
     RUNBOOK_SCHEMA,
 )
 from generator.run.kinds import KINDS
 
-__all__ = ["load_catalog"]
+__all__ = ["load_catalog", "check_spec"]
 
 
 def load_catalog(root: Path, *, overlays: bool = True, modes: Collection[str] | None = None) -> Catalog:
@@ -51,6 +53,8 @@ def load_catalog(root: Path, *, overlays: bool = True, modes: Collection[str] | 
         diagnostics += problems
         if runbook is not None:
             runbooks[runbook.id] = runbook
+    if project is not None and not diagnostics:
+        diagnostics += _project_windows(project, runbooks, ctx) + _alert_claims(runbooks)
     if diagnostics:
         raise ConfigError(diagnostics)
     assert project is not None
@@ -99,8 +103,7 @@ def _load_project(path: Path, root: Path) -> tuple[Project | None, Ctx]:
     if data is INVALID:
         return None, ctx
     modes = data["modes"] if data["modes"] is not INVALID else {}
-    for missing in [m for m in MODE_IDS if m not in modes] if modes else []:
-        ctx.error(("modes",), f"missing mode '{missing}'; the modes are {', '.join(MODE_IDS)}")
+    _check_mode_ids(data["modes"], ctx)
     contacts = data["contacts"] if data["contacts"] is not INVALID else {}
     for index, level in enumerate(data["escalation"] if isinstance(data["escalation"], list) else []):
         if isinstance(level, dict) and level.get("contact") not in (None, INVALID) and level["contact"] not in contacts:
@@ -108,9 +111,44 @@ def _load_project(path: Path, root: Path) -> tuple[Project | None, Ctx]:
                       f"contacts: {', '.join(contacts) or '(none)'}")
     if ctx.diagnostics:
         return None, ctx
+    windows = [replace(w, origin=doc.path) for w in data["maintenance"]]
     return Project(data["title"], data["description"],
                    {mid: Mode(mid, m["title"], m["description"], m["vars"], m["vars_file"]) for mid, m in modes.items()},
-                   contacts, data["escalation"], data["severities"], data["stale_after"], dict(data["history"])), ctx
+                   contacts, data["escalation"], data["severities"], data["stale_after"], dict(data["history"]),
+                   windows), ctx
+
+
+def _project_windows(project: Project, runbooks: dict[str, Runbook], ctx: Ctx) -> list[Diagnostic]:
+    """The project's windows name modes, runbooks and checks that exist (known once every runbook is read)."""
+    ctx.diagnostics = []
+    checks = {rb.id: [c["id"] for c in rb.data["checks"]] for rb in runbooks.values()}
+    check_references(project.maintenance, ctx, list(project.modes), checks)
+    return ctx.diagnostics
+
+
+def _alert_claims(runbooks: dict[str, Runbook]) -> list[Diagnostic]:
+    """An alert links to one page: a second runbook naming it is an error at its line."""
+    owner: dict[str, Runbook] = {}
+    problems = []
+    for runbook in sorted(runbooks.values(), key=lambda rb: rb.source):
+        for index, name in enumerate(runbook.alerts):
+            first = owner.setdefault(name, runbook)
+            if first is not runbook:
+                problems.append(Diagnostic(runbook.source, runbook.alert_locs[name][0], runbook.alert_locs[name][1],
+                                           f"alerts[{index}]: alert '{name}' is already answered by runbook "
+                                           f"{first.id} ({first.source}:{first.alert_locs[name][0]}); "
+                                           "an alert links to one runbook"))
+    return problems
+
+
+def _check_mode_ids(modes: Any, ctx: Ctx) -> None:
+    """At least one mode, and none named like a top-level folder of the site."""
+    if modes == {}:
+        ctx.error(("modes",), "expected at least one mode, e.g. prod: {title: Production, description: ...}")
+    for mode_id in modes if isinstance(modes, dict) else []:
+        if mode_id in RESERVED_MODE_IDS:
+            ctx.error(("modes", mode_id), f"mode id '{mode_id}' is taken by a folder of the site; "
+                      f"reserved: {', '.join(RESERVED_MODE_IDS)}")
 
 
 def _overlay_vars(project: Project, root: Path) -> list[Diagnostic]:
@@ -148,7 +186,9 @@ def _load_runbook(path: Path, root: Path, project: Project | None,
     _cross_check(data, doc.data.get("checks") if isinstance(doc.data, dict) else None, project, ctx)
     if any(c is INVALID for c in checks) or ctx.diagnostics:
         return None, ctx.diagnostics
-    runbook = Runbook(path.stem, doc.path, data["modes"] or list(project.modes), data)
+    runbook = Runbook(path.stem, doc.path, data["modes"] or list(project.modes), data,
+                      maintenance=_runbook_windows(path.stem, data["maintenance"], doc.path),
+                      alert_locs={name: ctx.doc.loc(("alerts", i)) for i, name in enumerate(data["alerts"])})
     for mode in runbook.modes:
         if modes is None or mode in modes:
             runbook.views[mode] = _render_view(runbook, project.modes[mode], ctx)
@@ -202,9 +242,22 @@ def _cross_check(data: dict[str, Any], raw_checks: Any, project: Project, ctx: C
             if isinstance(ref, str) and ref not in ids:
                 ctx.error(("sections", s_index, "steps", t_index, "check"),
                           f"unknown check '{ref}'; checks in this runbook: {', '.join(ids) or '(none)'}")
+    alerts = data["alerts"] if isinstance(data["alerts"], list) else []
+    for index, name in enumerate(alerts):
+        if name is not INVALID and name in alerts[:index]:
+            ctx.error(("alerts", index), f"duplicate alert '{name}'")
+    windows = data["maintenance"] if isinstance(data["maintenance"], list) else []
+    check_references(windows, ctx, list(project.modes), {"": list(ids)}, runbook="")
     severity = data["severity"]
     if isinstance(severity, str) and severity not in project.severities:
         ctx.error(("severity",), f"unknown severity '{severity}'; expected one of: {', '.join(project.severities)}")
+
+
+def _runbook_windows(runbook: str, windows: list[Window], source: str) -> list[Window]:
+    """A runbook's windows cover its own checks: its scope names check ids, the model keeps keys."""
+    return [replace(w, origin=source, scope=Scope(w.scope.modes, (runbook,), (),
+                                                  tuple(f"{runbook}/{check}" for check in w.scope.checks)))
+            for w in windows]
 
 
 def _check_needs(checks: list[Any], ids: dict[str, int], ctx: Ctx) -> None:
@@ -288,6 +341,19 @@ def _render_section(section: dict[str, Any], mode: str, fill: Any, active: set[s
         check = step["check"] if step["check"] in active else None
         steps.append({"text": fill(step["text"]), "run": fill(run) if run is not None else None, "check": check})
     return {"title": fill(section["title"]), "body": fill(section["body"]), "steps": steps}
+
+
+def check_spec(runbook: str, data: Mapping[str, Any], where: str) -> CheckSpec:
+    """A check as a generated script carries it (values filled in, defaults left out) made whole by the
+    validator that read it from its runbook; ConfigError when it is not valid (an edited script)."""
+    ctx = Ctx(Document(where, data))
+    check = _validate_check({k: v for k, v in data.items() if k != "source"}, (), ctx)
+    if check is INVALID or ctx.diagnostics:
+        raise ConfigError(ctx.diagnostics)
+    retries = check["retries"] or {"count": 0, "delay": 0.0}
+    return CheckSpec(runbook, check["id"], check["title"], check["kind"], check["params"], check["timeout"],
+                     check["severity"], True, data.get("source", ""), list(check["needs"] or []), retries["count"],
+                     retries["delay"])
 
 
 def _check_spec(runbook: str, check: dict[str, Any], index: int, mode: str, fill: Any, ctx: Ctx,

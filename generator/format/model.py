@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from generator.format.defaults import DEFAULT_HISTORY, DEFAULT_STALE_AFTER
+from generator.format.maintenance import Window
 
 __all__ = ["Mode", "Project", "CheckSpec", "RunbookView", "Runbook", "Catalog"]
 
@@ -34,6 +35,7 @@ class Project:
     severities: dict[str, dict[str, Any]]
     stale_after: float = DEFAULT_STALE_AFTER
     history: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_HISTORY))
+    maintenance: list[Window] = field(default_factory=list)
 
 
 @dataclass
@@ -106,6 +108,12 @@ class Runbook:
     modes: list[str]
     data: dict[str, Any]
     views: dict[str, RunbookView] = field(default_factory=dict)
+    maintenance: list[Window] = field(default_factory=list)  # its own windows, scoped to this runbook
+    alert_locs: dict[str, tuple[int, int]] = field(default_factory=dict)  # alert name → where alerts: names it
+
+    @property
+    def alerts(self) -> list[str]:
+        return list(self.data["alerts"])
 
 
 @dataclass
@@ -119,3 +127,7 @@ class Catalog:
 
     def views(self, mode: str) -> list[RunbookView]:
         return [rb.views[mode] for rb in self.runbooks.values() if mode in rb.views]
+
+    def windows(self) -> list[Window]:
+        """Every declared maintenance window: the project's, then each runbook's."""
+        return [*self.project.maintenance, *(w for rb in self.runbooks.values() for w in rb.maintenance)]

@@ -92,11 +92,19 @@ def describe(value: Any) -> str:
     return str(value)
 
 
+TEMPLATE_REF = {"$ref": "#/$defs/template"}  # a ``{{ var }}`` string, in the JSON Schema (format.editor_schema)
+
+
 class Option:
-    """One field type. Subclasses implement ``parse`` (scalars) or ``check``."""
+    """One field type. Subclasses implement ``parse`` (scalars) or ``check``, and ``json_type``.
+
+    ``json_schema`` is the field as JSON Schema (draft 2020-12) for editors: its
+    type, with the doc string, default and example of the declaration.
+    """
 
     type_name = "value"
     quote: Callable[[str], str] | None = None  # applied to each value filled into a template
+    templatable = False  # a scalar: a ``{{ var }}`` string may stand for it (checked once rendered)
 
     def __init__(self, doc: str = "", *, default: Any = None, required: bool = False, example: Any = None) -> None:
         self.doc = doc
@@ -128,6 +136,27 @@ class Option:
         """Parse a rendered template: scalars are read as YAML would read them."""
         return self.parse(_scalar_from_text(text))
 
+    def json_type(self) -> dict[str, Any]:
+        """The JSON Schema of a value of this type (any value, here)."""
+        return {}
+
+    def json_schema(self) -> dict[str, Any]:
+        schema = self.json_type()
+        if self.templatable:
+            alternatives = schema["anyOf"] if list(schema) == ["anyOf"] else [schema]
+            schema = {"anyOf": [*alternatives, TEMPLATE_REF]}
+        if self.doc:
+            schema["description"] = self.doc
+        default = self.json_default()
+        if default is not None:
+            schema["default"] = default
+        if self.example is not None:
+            schema["examples"] = [self.example]
+        return schema
+
+    def json_default(self) -> Any:
+        return None if self.default is INVALID else self.default
+
 
 def _scalar_from_text(text: str) -> Any:
     for convert in (int, float):
@@ -151,6 +180,7 @@ class Str(Option):
         super().__init__(doc, **kw)
         self.pattern = pattern
         self.hint = hint
+        self.templatable = pattern is not None  # a template does not match the pattern: allow it beside
 
     def parse(self, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -162,6 +192,11 @@ class Str(Option):
 
     def from_text(self, text: str) -> Any:
         return self.parse(text)
+
+    def json_type(self) -> dict[str, Any]:
+        if self.pattern is None:  # any string, a template included (numbers are read as text)
+            return {"type": ["string", "number"]}
+        return {"type": "string", "pattern": self.pattern.pattern}
 
 
 class Int(Option):
@@ -178,6 +213,11 @@ class Int(Option):
             return f"an integer >= {self.min}"
         return "an integer"
 
+    templatable = True
+
+    def json_type(self) -> dict[str, Any]:
+        return _bounded({"type": "integer"}, self.min, self.max)
+
     def parse(self, value: Any) -> Any:
         ok = isinstance(value, int) and not isinstance(value, bool)
         if not ok or (self.min is not None and value < self.min) or (self.max is not None and value > self.max):
@@ -192,6 +232,11 @@ class Number(Option):
         super().__init__(doc, **kw)
         self.min, self.max = min, max
 
+    templatable = True
+
+    def json_type(self) -> dict[str, Any]:
+        return _bounded({"type": "number"}, self.min, self.max)
+
     def parse(self, value: Any) -> Any:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
         if ok and (self.min is None or value >= self.min) and (self.max is None or value <= self.max):
@@ -200,8 +245,20 @@ class Number(Option):
         raise Problem(f"expected a number{bounds}, got {describe(value)}")
 
 
+def _bounded(schema: dict[str, Any], low: float | None, high: float | None) -> dict[str, Any]:
+    if low is not None:
+        schema["minimum"] = low
+    if high is not None:
+        schema["maximum"] = high
+    return schema
+
+
 class Bool(Option):
     type_name = "boolean"
+    templatable = True
+
+    def json_type(self) -> dict[str, Any]:
+        return {"type": "boolean"}
 
     def parse(self, value: Any) -> Any:
         if not isinstance(value, bool):
@@ -214,6 +271,9 @@ class Scalar(Option):
 
     type_name = "scalar"
 
+    def json_type(self) -> dict[str, Any]:
+        return {"type": ["string", "number", "boolean", "null"]}
+
     def parse(self, value: Any) -> Any:
         if isinstance(value, (dict, list)):
             raise Problem(f"expected a string, number, boolean or null, got {describe(value)}")
@@ -222,6 +282,10 @@ class Scalar(Option):
 
 class Choice(Option):
     type_name = "choice"
+    templatable = True
+
+    def json_type(self) -> dict[str, Any]:
+        return {"enum": list(self.choices)}
 
     def __init__(self, choices: Sequence[str], doc: str = "", **kw: Any) -> None:
         super().__init__(doc, **kw)
@@ -263,6 +327,14 @@ def format_duration(seconds: float) -> str:
 
 class Duration(Option):
     type_name = "duration"
+    templatable = True
+
+    def json_type(self) -> dict[str, Any]:
+        return {"anyOf": [{"type": "number", "minimum": 0},
+                          {"type": "string", "pattern": r"^[ ]*([0-9]+(\.[0-9]+)?[ ]*(ms|s|m|h|d|w)[ ]*)+$"}]}
+
+    def json_default(self) -> Any:  # as it would be written: "1d", not 86400.0
+        return format_duration(self.default) if isinstance(self.default, float) else super().json_default()
 
     def parse(self, value: Any) -> Any:
         return parse_duration(value)
@@ -275,6 +347,12 @@ _SIZE_UNITS = {None: 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10*
 
 class Size(Option):
     type_name = "size"
+    templatable = True
+
+    def json_type(self) -> dict[str, Any]:
+        units = "|".join(u for u in _SIZE_UNITS if u)
+        return {"anyOf": [{"type": "integer", "minimum": 0},
+                          {"type": "string", "pattern": rf"^\s*[0-9]+(\.[0-9]+)?\s*({units})?\s*$"}]}
 
     def parse(self, value: Any) -> Any:
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
@@ -301,6 +379,11 @@ class Threshold(Option):
 
     def check(self, value: Any, path: PathKey, ctx: Ctx) -> Any:
         return self._limits(value, path, ctx, self.higher_is_worse)
+
+    def json_type(self) -> dict[str, Any]:
+        unit = self.unit.json_schema()
+        return {"type": "object", "properties": {"warn": unit, "crit": unit}, "additionalProperties": False,
+                "anyOf": [{"required": ["warn"]}, {"required": ["crit"]}]}
 
     def _limits(self, value: Any, path: PathKey, ctx: Ctx, higher_is_worse: bool | None) -> Any:
         if not isinstance(value, dict):
@@ -341,6 +424,13 @@ class DirectedThreshold(Threshold):
     keys_hint = "warn, crit or when"
     DIRECTIONS = ("above", "below")
 
+    def json_type(self) -> dict[str, Any]:
+        schema = super().json_type()
+        when = Choice(self.DIRECTIONS, "above: values above the limits alert; below: values below them.",
+                      default="above")
+        schema["properties"] = {**schema["properties"], "when": when.json_schema()}
+        return schema
+
     def check(self, value: Any, path: PathKey, ctx: Ctx) -> Any:
         if not isinstance(value, dict) or "when" not in value:
             limits = super().check(value, path, ctx)
@@ -361,6 +451,10 @@ class ListOf(Option):
         self.item = item
         self.single = single
 
+    def json_type(self) -> dict[str, Any]:
+        many = {"type": "array", "items": self.item.json_schema()}
+        return {"anyOf": [self.item.json_schema(), many]} if self.single else many
+
     def validate(self, value: Any, path: PathKey, ctx: Ctx) -> Any:
         if self.single and not isinstance(value, (list, dict)):
             item = self.item.validate(value, path, ctx)
@@ -378,6 +472,9 @@ class MapOf(Option):
         super().__init__(doc, **kw)
         self.value = value
 
+    def json_type(self) -> dict[str, Any]:
+        return {"type": "object", "additionalProperties": self.value.json_schema()}
+
     def validate(self, value: Any, path: PathKey, ctx: Ctx) -> Any:
         if not isinstance(value, dict):
             ctx.error(path, f"expected a mapping, got {describe(value)}")
@@ -394,6 +491,17 @@ class Obj(Option):
         super().__init__(doc, **kw)
         self.fields = dict(fields)
         self.one_of = tuple(one_of)  # keys of which exactly one must be given
+
+    def json_type(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "object",
+                                  "properties": {name: o.json_schema() for name, o in self.fields.items()},
+                                  "additionalProperties": False}
+        required = [name for name, option in self.fields.items() if option.required]
+        if required:
+            schema["required"] = required
+        if self.one_of:
+            schema["oneOf"] = [{"required": [key]} for key in self.one_of]
+        return schema
 
     def validate(self, value: Any, path: PathKey, ctx: Ctx) -> Any:
         if not isinstance(value, dict):
@@ -438,6 +546,13 @@ class KeyedMap(Option):
         self.item = item
         self.id_pattern = id_pattern
 
+    def json_type(self) -> dict[str, Any]:
+        """A mapping of id to settings, or a list of settings with an ``id``; at least one."""
+        by_id = {"type": "object", "propertyNames": {"pattern": self.id_pattern.pattern},
+                 "additionalProperties": self.item.json_schema(), "minProperties": 1}
+        with_id = Obj({"id": Str("Id.", required=True, pattern=self.id_pattern), **self.item.fields})
+        return {"anyOf": [by_id, {"type": "array", "items": with_id.json_schema(), "minItems": 1}]}
+
     def validate(self, value: Any, path: PathKey, ctx: Ctx) -> Any:
         if isinstance(value, list):
             value = self._from_list(value, path, ctx)
@@ -475,6 +590,10 @@ def _move_positions(doc: Document, old: PathKey, new: PathKey) -> None:
 class ModeList(Option):
     type_name = "list of modes"
 
+    def json_type(self) -> dict[str, Any]:
+        mode = {"type": "string", "description": "A mode id declared in _project.yaml."}
+        return {"anyOf": [mode, {"type": "array", "items": mode}]}
+
     def validate(self, value: Any, path: PathKey, ctx: Ctx) -> Any:
         if isinstance(value, str):
             value = [value]
@@ -498,6 +617,12 @@ class PerMode(Option):
     def __init__(self, item: Option, doc: str = "", **kw: Any) -> None:
         super().__init__(doc, **kw)
         self.item = item
+
+    def json_type(self) -> dict[str, Any]:
+        by_mode = {"type": "object", "additionalProperties": self.item.json_schema(),
+                   "description": "A value per mode id."}
+        any_value = not self.item.json_type()  # vars: a mapping is a value too, so anything goes
+        return {} if any_value else {"anyOf": [self.item.json_schema(), by_mode]}
 
     def validate(self, value: Any, path: PathKey, ctx: Ctx) -> Any:
         if not isinstance(value, dict):
@@ -541,6 +666,9 @@ class Regex(Str):
 
     type_name = "regex"
 
+    def json_type(self) -> dict[str, Any]:
+        return {"type": "string", "format": "regex"}
+
     def parse(self, value: Any) -> Any:
         text = super().parse(value)
         try:
@@ -565,6 +693,9 @@ class Argv(Option):
     """
 
     type_name = "command"
+
+    def json_type(self) -> dict[str, Any]:
+        return {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": ["string", "number"]}, "minItems": 1}]}
 
     def validate(self, value: Any, path: PathKey, ctx: Ctx) -> Any:
         if isinstance(value, list):

@@ -2,8 +2,8 @@
 
 Each key is declared with its type, default and doc string (``options``);
 the validator (``catalog``), the format reference in the README
-(``reference``) and the kinds' blocks (``generator.run.kinds``) all read these
-declarations.
+(``reference``), the JSON Schema for editors (``editor_schema``) and the
+kinds' blocks (``generator.run.kinds``) all read these declarations.
 """
 
 from __future__ import annotations
@@ -25,18 +25,22 @@ from generator.format.options import (
                                       PerMode,
                                       Str,
 )
+from generator.format.defaults import DEFAULT_HISTORY, DEFAULT_STALE_AFTER, DEFAULT_TIMEOUT
+from generator.format.maintenance import window_list
 
 __all__ = ["PROJECT_FILE", "PROJECT_SCHEMA", "RUNBOOK_SCHEMA", "CHECK_FIELDS", "MODE_VARS", "DEFAULT_TIMEOUT",
-           "DEFAULT_STALE_AFTER", "DEFAULT_HISTORY", "MODE_IDS", "RESERVED_IDS"]
+           "DEFAULT_STALE_AFTER", "DEFAULT_HISTORY", "RESERVED_IDS", "RESERVED_MODE_IDS", "ALERT_NAME"]
 
 PROJECT_FILE = "_project.yaml"
-from generator.format.defaults import DEFAULT_HISTORY, DEFAULT_STALE_AFTER, DEFAULT_TIMEOUT  # noqa: E402
-MODE_IDS = ("local", "hybrid", "aws")
 # <mode>/<id>/ is a runbook page; these ids are the mode's own generated pages.
 RESERVED_IDS = ("index", "status", "binder")
+# Prometheus' rule for an alert name (a metric name); it is also the page anchor ``#alert-<name>``.
+ALERT_NAME = re.compile(r"^[A-Za-z_:][A-Za-z0-9_:]*$")
+# /<mode>/ is a mode's page tree; these top-level folders of the site belong to the theme and the plugin.
+RESERVED_MODE_IDS = ("assets", "search")
 
 _VARS = MapOf(PerMode(Option()), "Variables: a plain value, or a map from mode to value.",
-              default={}, example={"api_url": {"local": "http://127.0.0.1:8080", "aws": "https://api.example.com"}})
+              default={}, example={"api_url": {"staging": "https://api.staging.example.com", "prod": "https://api.example.com"}})
 MODE_VARS = MapOf(Option(), "Variables for this mode, used as {{ name }}.", default={})
 
 PROJECT_SCHEMA = Obj({
@@ -50,7 +54,10 @@ PROJECT_SCHEMA = Obj({
                          "project root): values known only at run time, such as the ports the demo stack "
                          "bound, or a deployment tool's outputs. Check scripts keep the declared `vars`.",
                          example=".demo/vars.yaml"),
-    }), "Deployment modes, keyed by id: local, hybrid and aws.", required=True),
+    }), "Deployment modes, keyed by id: one or more, named as the team likes (staging and prod; the demo's "
+       "local, hybrid and aws). Each gets its own page tree, navigation tab and checks/<mode>/.", required=True,
+       example={"staging": {"title": "Staging", "description": "Pre-production."},
+                "prod": {"title": "Production", "description": "What customers use."}}),
     "contacts": KeyedMap(Obj({
         "name": Str("Person or team.", required=True),
         "role": Str("What they do in an incident.", default=""),
@@ -78,12 +85,13 @@ PROJECT_SCHEMA = Obj({
                         min=1, default=DEFAULT_HISTORY["flapping"], example=5),
     }, "Result history: the strips of recent states on the pages.", default=DEFAULT_HISTORY,
         example={"keep": 100, "flapping": 5}),
+    "maintenance": window_list(in_runbook=False),
 })
 
 CHECK_FIELDS: dict[str, Option] = {
     "id": Str("Check id, unique in the runbook; a safe file name.", required=True, pattern=SAFE_ID, hint=SAFE_ID_HINT),
     "title": Str("What the check proves, in words.", required=True),
-    "modes": ModeList("Modes the check applies to (default: the runbook's modes).", example=["local", "hybrid"]),
+    "modes": ModeList("Modes the check applies to (default: the runbook's modes).", example=["staging", "prod"]),
     "timeout": Duration("Time limit for one probe (default 10s, or run-checks --timeout).", example="5s"),
     "severity": Choice(["critical", "warning"], "critical: a failure is CRITICAL; warning: failures are capped at WARNING.",
                        default="critical"),
@@ -109,7 +117,11 @@ RUNBOOK_SCHEMA = Obj({
     "owner": Str("Owning team or person.", default=""),
     "severity": Str("Default incident severity (a key of severities in _project.yaml).", example="P2"),
     "tags": ListOf(Str(), "Free-form tags; run-checks --tag selects by them.", default=[]),
-    "alerts": ListOf(Str(), "Names of the alerts this runbook answers.", default=[]),
+    "alerts": ListOf(Str(pattern=ALERT_NAME, hint="is not an alert name (letters, digits, _ and :, not starting "
+                                                  "with a digit, as Prometheus requires)"),
+                     "Names of the alerts this runbook answers: `runbooks runbook-urls` links each to its anchor "
+                     "on this page, and `runbooks lint-rules` checks the rules that define them. An alert belongs "
+                     "to one runbook.", default=[], example=["SearchDown"]),
     "modes": ModeList("Modes this runbook applies to (default: every mode)."),
     "vars": _VARS,
     "sections": ListOf(Obj({
@@ -123,4 +135,5 @@ RUNBOOK_SCHEMA = Obj({
         "items": ListOf(Str(), "Items to tick.", required=True),
     }), "The checklist, as groups of items.", default=[]),
     "checks": ListOf(Option(), "Checks: id, title, options, and exactly one kind block.", default=[]),
+    "maintenance": window_list(in_runbook=True),
 })

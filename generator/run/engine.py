@@ -27,7 +27,7 @@ from typing import Any, Callable, Coroutine, Sequence
 from generator.format.model import CheckSpec
 from generator.format.defaults import DEFAULT_TIMEOUT
 from generator.run.kinds import KINDS
-from generator.run.kinds.base import PROBE_TIMEOUT, ProbeContext
+from generator.run.kinds.base import PROBE_TIMEOUT, Clock, ProbeContext
 from generator.run.results import EVIDENCE_TOTAL, Outcome, Result, State, bounded, retry_note
 from generator.run.secrets import MissingSecret, Resolved, resolve_secrets
 
@@ -39,10 +39,13 @@ class RunOptions:
     concurrency: int = 50
     timeout: float | None = None  # default per-check timeout; a check's own timeout wins
     deadline: float = 300.0  # the whole run
+    # The wall clock results are stamped with and ages are judged against; a test fixes it.
+    # Durations and timeouts always use the monotonic clocks.
+    clock: Clock = time.time
 
 
-def utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def utc_now(clock: Clock = time.time) -> str:
+    return datetime.fromtimestamp(clock(), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -152,17 +155,18 @@ def _result(spec: CheckSpec, mode: str, outcome: Outcome, started_at: str, durat
     return Result(mode, spec.runbook, spec.id, spec.title, spec.kind, state, outcome.summary, outcome.reason,
                   outcome.observed, bounded(outcome.evidence, EVIDENCE_TOTAL), outcome.perfdata, outcome.metrics,
                   round(duration_ms, 2), started_at,
-                  KINDS[spec.kind].describe(spec.params) if spec.applies else "", attempts, retry_note(state, attempts))
+                  KINDS[spec.kind].describe(spec.params) if spec.applies else "", attempts, retry_note(state, attempts),
+                  spec.severity)
 
 
 async def _run_one(spec: CheckSpec, mode: str, ctx: ProbeContext, gate: asyncio.Semaphore,
                    options: RunOptions, runs: dict[str, asyncio.Task[Result]]) -> Result:
     if not spec.applies:
-        return _result(spec, mode, Outcome(State.SKIPPED, f"does not apply to mode {mode}"), utc_now(), 0.0)
+        return _result(spec, mode, Outcome(State.SKIPPED, f"does not apply to mode {mode}"), utc_now(ctx.clock), 0.0)
     blocked = await _blocking_need(spec, runs)
     if blocked is not None:
-        return _result(spec, mode, blocked, utc_now(), 0.0)
-    started_at, started = utc_now(), time.perf_counter()
+        return _result(spec, mode, blocked, utc_now(ctx.clock), 0.0)
+    started_at, started = utc_now(ctx.clock), time.perf_counter()
     timeout = spec.timeout or options.timeout or DEFAULT_TIMEOUT
     attempts = 0
     while True:
@@ -200,7 +204,7 @@ async def run_checks(specs: Sequence[CheckSpec], mode: str, root: Path, options:
         from generator.run.wire import HttpPool
 
         pool = HttpPool(options.concurrency)
-    ctx = ProbeContext(root=root, http=pool)
+    ctx = ProbeContext(root=root, http=pool, clock=options.clock)
     runs: dict[str, asyncio.Task[Result]] = {}
     tasks = []
     for spec in specs:  # a task awaits the tasks it needs; they all exist before any starts
@@ -227,15 +231,16 @@ def _collect(task: asyncio.Task[Result], spec: CheckSpec, mode: str, options: Ru
         outcome = classify(task.exception())  # type: ignore[arg-type]
     else:
         outcome = Outcome(State.CRITICAL, f"run deadline of {options.deadline:g}s reached", "timeout")
-    return _result(spec, mode, outcome, utc_now(), 0.0)
+    return _result(spec, mode, outcome, utc_now(options.clock), 0.0)
 
 
 def run_checks_sync(specs: Sequence[CheckSpec], mode: str, root: Path, options: RunOptions,
                     on_result: Callable[[Result], None] | None = None) -> list[Result]:
     # A full collection walks every object alive: 70-80 ms with the loop stalled at 10,000 checks, which
     # lands on whichever checks are waiting for bytes. What exists before the run is frozen, and during
-    # the run only the young generations are collected (the run's garbage is short-lived).
-    gc.collect()
+    # the run only the young generations are collected (the run's garbage is short-lived). No
+    # gc.collect() first: it costs time in proportion to the caller's whole heap (0.5 s per run in a test
+    # process holding botocore's service models); a loop of runs (--every) collects between them.
     gc.freeze()
     thresholds = gc.get_threshold()
     gc.set_threshold(thresholds[0], thresholds[1], 1_000_000)

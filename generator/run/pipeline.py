@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from generator.errors import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, RunbooksError, UsageError
 from generator.format.model import Catalog, CheckSpec
 from generator.run.engine import RunOptions, run_checks_sync, utc_now
-from generator.run.results import Result, Run, State, recordable
+from generator.run.results import DEFAULT_FAIL_ON, FAIL_ON, Result, Run, parse_utc, recordable
 
 if TYPE_CHECKING:
+    from generator.format.maintenance import Window
     from generator.run.shard import Shard
     from generator.run.store import RunInfo
 
@@ -28,11 +29,6 @@ if TYPE_CHECKING:
 # store, the formats, git, S3, the site) is imported where it is used, so the script starts in a blink.
 
 __all__ = ["FAIL_ON", "Output", "RunRequest", "RunReport", "UnknownKind", "run", "select", "exit_code_for"]
-
-# The lowest state that fails a run, and what it takes in.
-FAIL_ON = {"critical": frozenset({State.CRITICAL}),
-           "warning": frozenset({State.CRITICAL, State.WARNING, State.UNKNOWN})}
-
 
 class UnknownKind(RunbooksError):
     exit_code = EXIT_CONFIG
@@ -65,7 +61,7 @@ class RunRequest:
     outputs: Sequence[Output] = ()
     site: Path | None = None  # stamp the results into this built site
     record: bool = True  # merge into the results store (.runbooks/results/)
-    fail_on: str = "critical"
+    fail_on: str = DEFAULT_FAIL_ON  # the lowest state that fails the run: critical, unknown or warning
     on_start: Callable[[list[CheckSpec]], None] | None = None  # once the checks are selected
     on_result: Callable[[Result], None] | None = None  # as each check finishes
     catalog: Catalog | None = None  # loaded from ``root`` when not given
@@ -74,6 +70,7 @@ class RunRequest:
     vantage: str = ""  # where this run probes from (a label: "eu-west", "inside")
     run_id: str = ""  # shards of one run share it (a CI run id); default: a new one
     upload: str | None = None  # s3://bucket/prefix: put the JSON report there
+    maintenance: Window | None = None  # an ad-hoc window (run-checks --maintenance), kept in the store when recording
 
 
 @dataclass
@@ -103,6 +100,8 @@ def run(request: RunRequest) -> RunReport:
     results = run_checks_sync(specs, request.mode, request.root, request.options, request.on_result)
     for result in results:
         result.vantage = request.vantage
+    if catalog is not None:
+        results = _in_maintenance(catalog, request, results, started_at)
     report = RunReport(_record_of(request, results, started_at, time.perf_counter() - started))
     _keep(request, catalog, report, precisely)
     return report
@@ -195,8 +194,38 @@ def _record_of(request: RunRequest, results: list[Result], started_at: str, seco
         commit = git_commit(request.root)
     else:
         commit = request.commit
-    return Run(request.mode, commit, started_at, utc_now(), seconds * 1000, results,
-               request.fail_on, code, request.run_id or uuid.uuid4().hex[:12], request.vantage)
+    return Run(request.mode, commit, started_at, utc_now(), seconds * 1000, results, request.fail_on, code,
+               id=request.run_id or uuid.uuid4().hex[:12], vantage=request.vantage, site_url=_site_url(request))
+
+
+def _site_url(request: RunRequest) -> str:
+    """mkdocs.yml's site_url, for formats that link to the pages (read only when one is written)."""
+    if not request.outputs:
+        return ""
+    from generator.run.reporters import REPORTERS
+
+    if not any(REPORTERS[o.format].USES_SITE_URL for o in request.outputs):
+        return ""
+    from generator.links import read_site_url
+
+    try:
+        return read_site_url(request.root)[0]
+    except Exception:  # a broken mkdocs.yml costs the links, not the run; `runbooks build` reports it
+        return ""
+
+
+def _in_maintenance(catalog: Catalog, request: RunRequest, results: list[Result], started_at: str) -> list[Result]:
+    """Results inside a declared or ad-hoc window become MAINTENANCE; a new ad-hoc window is stored."""
+    from generator.run import maintenance
+
+    when = parse_utc(started_at)
+    windows = [*catalog.windows(), *maintenance.load_adhoc(catalog.root, when)]
+    if request.maintenance is not None:
+        windows.append(request.maintenance)
+        if request.record:
+            maintenance.store_adhoc(catalog.root, request.maintenance, when)
+    tags = {view.id: view.tags for view in catalog.views(request.mode)}
+    return maintenance.apply(results, windows, tags, when)
 
 
 def _check_vantage(vantage: str) -> None:

@@ -7,11 +7,12 @@ ran and saw something wrong is WARNING or CRITICAL with a classified reason.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from enum import Enum
 from typing import Any, Iterable
 
-__all__ = ["State", "REASONS", "Outcome", "Result", "Run", "counts", "worst", "EVIDENCE_LIMIT", "EVIDENCE_TOTAL", "bounded",
-           "expected_actual", "retry_note", "recordable"]
+__all__ = ["State", "FAIL_ON", "DEFAULT_FAIL_ON", "REASONS", "Outcome", "Result", "Run", "counts", "worst",
+           "EVIDENCE_LIMIT", "EVIDENCE_TOTAL", "bounded", "expected_actual", "retry_note", "parse_utc", "recordable"]
 
 # ``needs``: skipped because a check it needs is not OK.
 REASONS = ("timeout", "connect", "dns", "tls", "assertion", "error", "needs")
@@ -25,16 +26,30 @@ class State(str, Enum):
     CRITICAL = "CRITICAL"
     UNKNOWN = "UNKNOWN"
     SKIPPED = "SKIPPED"
+    MAINTENANCE = "MAINTENANCE"  # ran inside a maintenance window: shown, never failing (``Result.probed_state`` says what it saw)
 
     @property
     def exit_code(self) -> int:
-        """Nagios plugin exit code (SKIPPED counts as OK)."""
-        return {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3, "SKIPPED": 0}[self.value]
+        """Nagios plugin exit code (SKIPPED and MAINTENANCE count as OK)."""
+        return {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3, "SKIPPED": 0, "MAINTENANCE": 0}[self.value]
 
     @property
     def rank(self) -> int:
         """Badness, as monitoring-plugins' max_state_alt: CRITICAL > UNKNOWN > WARNING > OK."""
-        return {"SKIPPED": 0, "OK": 1, "WARNING": 2, "UNKNOWN": 3, "CRITICAL": 4}[self.value]
+        return {"SKIPPED": 0, "MAINTENANCE": 0, "OK": 1, "WARNING": 2, "UNKNOWN": 3, "CRITICAL": 4}[self.value]
+
+
+def parse_utc(text: str) -> datetime:
+    """A result's time (``2026-12-02T09:00:00Z``, as ``engine.utc_now`` writes it) as an aware datetime."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
+# --fail-on: the lowest state that fails a run, and the states that then fail it. UNKNOWN (a check that
+# could not run: a missing secret, a missing binary) fails by default, as it does for a Nagios plugin.
+FAIL_ON = {"critical": frozenset({State.CRITICAL}),
+           "unknown": frozenset({State.CRITICAL, State.UNKNOWN}),
+           "warning": frozenset({State.CRITICAL, State.UNKNOWN, State.WARNING})}
+DEFAULT_FAIL_ON = "unknown"
 
 
 def worst(states: Iterable[State]) -> State:
@@ -97,6 +112,19 @@ class Result:
     attempts: int = 1
     note: str = ""  # "passed after 2 retries"
     vantage: str = ""  # where the run probed from (run-checks --vantage); "" when it did not say
+    severity: str = "critical"  # the check's declared severity (critical or warning)
+    maintenance: str = ""  # the reason of the maintenance window it ran in (state MAINTENANCE)
+    probed_state: str = ""  # in a window: the state the probe saw (OK, CRITICAL…)
+
+    @property
+    def seen(self) -> "State":
+        """The state the probe saw, maintenance or not (what metrics and alert rules judge)."""
+        return State(self.probed_state) if self.probed_state else self.state
+
+    @property
+    def window_note(self) -> str:
+        """"maintenance: upgrade; the probe saw CRITICAL" for a result in a window, else ""."""
+        return f"maintenance: {self.maintenance}; the probe saw {self.probed_state}" if self.maintenance else ""
 
     @property
     def key(self) -> str:
@@ -108,7 +136,8 @@ class Result:
                 "state": self.state.value, "summary": self.summary, "reason": self.reason, "observed": self.observed,
                 "evidence": self.evidence, "perfdata": list(self.perfdata), "metrics": dict(self.metrics),
                 "duration_ms": self.duration_ms, "started_at": self.started_at, "target": self.target,
-                "attempts": self.attempts, "note": self.note, **({"vantage": self.vantage} if self.vantage else {})}
+                "attempts": self.attempts, "note": self.note, "severity": self.severity, "maintenance": self.maintenance,
+                "probed_state": self.probed_state, **({"vantage": self.vantage} if self.vantage else {})}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Result":
@@ -119,6 +148,8 @@ class Result:
     def nagios_line(self) -> str:
         """``STATE - title: summary | perfdata``, as a Nagios plugin prints it."""
         text = f"{self.state.value} - {self.check}: {self.summary}" + (f" ({self.note})" if self.note else "")
+        if self.maintenance:
+            text += f" ({self.window_note})"
         return f"{text} | {' '.join(self.perfdata)}" if self.perfdata else text
 
 
@@ -132,11 +163,16 @@ class Run:
     finished_at: str
     duration_ms: float
     results: list[Result]
-    fail_on: str = "critical"
+    fail_on: str = DEFAULT_FAIL_ON
     exit_code: int = 0
     id: str = ""  # the run's id: shards of one run share it, and a merge counts it once
-    vantage: str = ""
+    vantage: str = ""  # where the checks ran from (run-checks --vantage); a label in metrics
     uploaded_at: str = ""  # the runner's clock when it uploaded this report (run-checks --upload)
+    site_url: str = ""  # where the site is published (mkdocs.yml site_url), for links in reports
+
+    def fails(self, result: Result) -> bool:
+        """Whether this result fails the run (per ``fail_on``)."""
+        return result.state in FAIL_ON[self.fail_on]
 
 
 def recordable(result: Result) -> bool:

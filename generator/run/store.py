@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from generator.format.defaults import DEFAULT_HISTORY, DEFAULT_STALE_AFTER
+from generator.format.maintenance import Notice
 from generator.fsutil import locked, write_atomic
 from generator.run.results import Result
 
@@ -123,6 +124,7 @@ class ResultsIndex:
     listing: dict[str, list[Listed]] = field(default_factory=dict)
     stale_after: float = DEFAULT_STALE_AFTER
     flapping: int = DEFAULT_HISTORY["flapping"]
+    notices: dict[str, list[Notice]] = field(default_factory=dict)  # maintenance banners: "<mode>" and "<mode>/<runbook>"
     drawn: dict[Any, Any] = field(default_factory=dict, repr=False)  # what pages drew from it, drawn once
 
     def get(self, mode: str, key: str) -> Result | None:

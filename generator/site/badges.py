@@ -17,8 +17,10 @@ from generator.site.stamp import runbook_state
 __all__ = ["BADGE_FILE", "badge_message", "badge_svg", "write_badges"]
 
 BADGE_FILE = "badge.svg"
-# Shields' palette, so the badge looks at home beside other README badges.
-_GREEN, _YELLOW, _RED, _PURPLE, _GREY = "#4c1", "#dfb317", "#e05d44", "#8f62b8", "#9f9f9f"
+# The site's state colours (runbooks.css, light scheme), not shields' brighter palette: white
+# 11 px text needs 4.5:1 (WCAG AA), which shields' green (2.1:1) and yellow (2.0:1) miss.
+_GREEN, _YELLOW, _RED, _PURPLE, _GREY, _BLUE = "#18733a", "#8a5a00", "#b3261e", "#6a3d9a", "#5f6368", "#1d5fa8"
+_LABEL = "#555"
 _NARROW, _WIDE = set("fijlrt.,:;!|' -()[]1I"), set("mwMW@%")
 
 
@@ -36,6 +38,8 @@ def badge_message(listed: Listed, mode: str, index: ResultsIndex) -> tuple[str, 
         return "warning", _YELLOW
     if state == "OK":
         return "passing", _GREEN
+    if state == "MAINTENANCE":
+        return "maintenance", _BLUE
     return "not run", _GREY
 
 
@@ -54,7 +58,7 @@ def badge_svg(label: str, message: str, colour: str) -> str:
         '<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/>'
         '<stop offset="1" stop-opacity=".1"/></linearGradient>'
         f'<clipPath id="r"><rect width="{total}" height="20" rx="3" fill="#fff"/></clipPath>'
-        f'<g clip-path="url(#r)"><rect width="{left}" height="20" fill="#555"/>'
+        f'<g clip-path="url(#r)"><rect width="{left}" height="20" fill="{_LABEL}"/>'
         f'<rect x="{left}" width="{right}" height="20" fill="{colour}"/>'
         f'<rect width="{total}" height="20" fill="url(#s)"/></g>'
         '<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">'

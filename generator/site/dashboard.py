@@ -14,8 +14,9 @@ from generator.site.vantages import VantageState, vantage_states
 
 __all__ = ["RANK", "Row", "Group", "groups"]
 
-# Worst first. A check that has not run is unproven: below any failure, above OK.
-RANK = {"CRITICAL": 5, "UNKNOWN": 4, "WARNING": 3, "NOTRUN": 2, "OK": 1, "SKIPPED": 0}
+# Worst first. A check that has not run is unproven: below any failure, above OK; one in
+# maintenance is planned work: below the unproven, above OK.
+RANK = {"CRITICAL": 6, "UNKNOWN": 5, "WARNING": 4, "NOTRUN": 3, "MAINTENANCE": 2, "OK": 1, "SKIPPED": 0}
 
 
 @dataclass

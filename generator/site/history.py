@@ -5,6 +5,11 @@ build and a stamp draw the same strip. The SVG is drawn here, in Python, not by
 a Jinja macro: a page of 1000 checks carries 50 cells each, and drawing them
 through Jinja was 86 % of the time a stamp took. The ``history_strip`` macro in
 ``site_templates/partials/results.html`` places it.
+
+A strip never tells a state by colour alone: a cell is taller the worse its
+state (a failure stands out to someone who cannot tell red from green), and
+the strip's text alternative says what it shows, for a screen reader
+("last 10 runs: 8 OK, 2 CRITICAL, last failure 2026-12-02 05:54 UTC").
 """
 
 from __future__ import annotations
@@ -14,12 +19,18 @@ from typing import Sequence
 
 from markupsafe import Markup, escape
 
-__all__ = ["Cell", "Strip", "state_changes", "strip", "strip_html", "STRIP_HEIGHT"]
+__all__ = ["Cell", "Strip", "state_changes", "strip", "strip_html", "describe", "STRIP_HEIGHT"]
 
 STRIP_HEIGHT = 14
 # The strip stays about this wide whatever the kept window, so a dashboard row fits a laptop screen.
 _TARGET_WIDTH = 240
 _MIN_PITCH, _MAX_PITCH = 4, 10
+# A cell's height, in fourths of the strip, by state: the worse, the taller.
+_HEIGHT = {"CRITICAL": 4, "UNKNOWN": 4, "WARNING": 3, "OK": 2, "MAINTENANCE": 2, "SKIPPED": 1, "NOTRUN": 1}
+# The text alternative's order, and its words (as the result badges say them).
+_ORDER = ("OK", "WARNING", "CRITICAL", "UNKNOWN", "MAINTENANCE", "SKIPPED", "NOTRUN")
+_LABELS = {"NOTRUN": "NOT RUN"}
+_FAILURES = frozenset({"WARNING", "CRITICAL", "UNKNOWN"})
 
 
 @dataclass
@@ -28,6 +39,15 @@ class Cell:
     width: int
     state: str
     started_at: str
+
+    @property
+    def height(self) -> int:
+        return STRIP_HEIGHT * _HEIGHT.get(self.state, 1) // 4
+
+    @property
+    def y(self) -> int:
+        """Cells stand on the strip's baseline."""
+        return STRIP_HEIGHT - self.height
 
 
 @dataclass
@@ -43,6 +63,10 @@ class Strip:
         return STRIP_HEIGHT
 
     @property
+    def summary(self) -> str:
+        return describe([(cell.started_at, cell.state) for cell in self.cells])
+
+    @property
     def html(self) -> Markup:
         return strip_html(self)
 
@@ -50,6 +74,24 @@ class Strip:
 def state_changes(states: Sequence[str]) -> int:
     """How many times the state differs from the run before it."""
     return sum(1 for before, after in zip(states, states[1:]) if before != after)
+
+
+def _minute(iso: str) -> str:
+    """``2026-12-02T05:54:12Z`` as ``2026-12-02 05:54 UTC``."""
+    return f"{iso[:10]} {iso[11:16]} UTC" if len(iso) >= 16 else iso
+
+
+def describe(entries: Sequence[tuple[str, str]]) -> str:
+    """What a strip shows, in words: how many runs, how many in each state, the last failure."""
+    if not entries:
+        return "no history yet"
+    states = [state for _, state in entries]
+    counts = [f"{states.count(s)} {_LABELS.get(s, s)}" for s in (*_ORDER, *sorted(set(states) - set(_ORDER)))
+              if s in states]
+    failures = [started_at for started_at, state in entries if state in _FAILURES]
+    last = f"last failure {_minute(failures[-1])}" if failures else "no failures"
+    runs = f"last {len(entries)} run{'s' if len(entries) != 1 else ''}"
+    return f"{runs}: {', '.join(counts)}, {last}"
 
 
 def strip(entries: Sequence[tuple[str, str]], flapping_over: int) -> Strip:
@@ -60,22 +102,21 @@ def strip(entries: Sequence[tuple[str, str]], flapping_over: int) -> Strip:
     return Strip(cells, max(0, len(cells) * pitch - 1), changes, changes > flapping_over, flapping_over)
 
 
-# As results.html names and colours states (runbooks.css recolours the cells for dark mode).
-_LABELS = {"NOTRUN": "NOT RUN"}
-_FILLS = {"OK": "#1b7f3b", "WARNING": "#d29b00", "CRITICAL": "#b3261e", "UNKNOWN": "#6a3d9a", "SKIPPED": "#9aa0a6",
-          "NOTRUN": "#9aa0a6"}
+# As results.html colours states (runbooks.css recolours the cells for dark mode).
+_FILLS = {"OK": "#18733a", "WARNING": "#8a5a00", "CRITICAL": "#b3261e", "UNKNOWN": "#6a3d9a", "SKIPPED": "#5f6368",
+          "NOTRUN": "#5f6368", "MAINTENANCE": "#1a5fb4"}
 
 
-def _cell(cell: Cell, height: int) -> str:
+def _cell(cell: Cell) -> str:
     when = escape(cell.started_at.replace("T", " ").replace("Z", " UTC"))
-    return (f'<rect class="rb-strip__cell rb-strip__cell--{escape(cell.state.lower())}" x="{cell.x}" y="0" '
-            f'width="{cell.width}" height="{height}" rx="1" fill="{_FILLS.get(cell.state, _FILLS["NOTRUN"])}">'
-            f"<title>{when}: {escape(_LABELS.get(cell.state, cell.state))}</title>"
-            "</rect>")
+    return (f'<rect class="rb-strip__cell rb-strip__cell--{escape(cell.state.lower())}" x="{cell.x}" y="{cell.y}" '
+            f'width="{cell.width}" height="{cell.height}" rx="1" fill="{_FILLS.get(cell.state, _FILLS["NOTRUN"])}">'
+            f"<title>{when}: {escape(_LABELS.get(cell.state, cell.state))}</title></rect>")
 
 
 def strip_html(s: Strip) -> Markup:
-    """The strip as inline SVG: a cell per run, oldest first, each titled with its time and state."""
+    """The strip as inline SVG: a cell per run, oldest first, each titled with its time and state; its text
+    alternative says the states in words."""
     if not s.cells:
         return Markup('<span class="rb-history rb-history--empty" data-rb-runs="0">no history yet</span>')
     runs = len(s.cells)
@@ -83,6 +124,5 @@ def strip_html(s: Strip) -> Markup:
                 f'(more than {s.flapping_over})"><span aria-hidden="true">⇅</span> flapping</span>') if s.flapping else ""
     return Markup(f'<span class="rb-history" data-rb-runs="{runs}" data-rb-changes="{s.changes}"><svg class="rb-strip" '
                   f'xmlns="http://www.w3.org/2000/svg" width="{s.width}" height="{s.height}" '
-                  f'viewBox="0 0 {s.width} {s.height}" role="img" aria-label="last {runs} runs, oldest first: '
-                  f'{s.changes} state changes">' + "".join(_cell(c, s.height) for c in s.cells)
-                  + f"</svg>{flapping}</span>")
+                  f'viewBox="0 0 {s.width} {s.height}" role="img" aria-label="{escape(s.summary)}">'
+                  + "".join(_cell(c) for c in s.cells) + f"</svg>{flapping}</span>")

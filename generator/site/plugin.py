@@ -2,11 +2,17 @@
 
 It validates the runbooks, adds the generated pages and the mode tabs, fills
 result slots from the results store, writes each runbook's status badge, and
-watches ``runbooks/`` when serving.
+watches ``runbooks/`` when serving. It adds what its pages need (Markdown
+extensions, CSS, JS, the bundled faces instead of Google Fonts unless
+``theme.font`` is set, the tabs and copy-button features), so a minimal
+``mkdocs.yml`` (``site_name``, ``theme: material``, ``plugins: [runbooks]``)
+works; a setting that would leave its pages broken (another theme,
+``use_directory_urls: false``) fails the build, naming the key.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -31,6 +37,8 @@ from generator.site.stamp import filtered_index, stamp_html
 from generator.site.templates import ASSETS, THEME_TEMPLATES
 
 __all__ = ["RunbooksPlugin"]
+
+log = logging.getLogger("mkdocs.plugins.runbooks")
 
 
 class _Options(Config):  # type: ignore[no-untyped-call]  # mkdocs is untyped here
@@ -58,9 +66,7 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         return (base / self.config.root).resolve() if self.config.root else base
 
     def on_config(self, config: Any) -> Any:
-        if config.theme.name != "material":
-            raise PluginError(f"the runbooks plugin needs the Material theme (theme: {{name: material}}); "
-                              f"mkdocs.yml sets theme {config.theme.name!r}")
+        _refuse_what_breaks_pages(config)
         root = self._root(config)
         try:
             preloaded = self.preloaded
@@ -73,14 +79,14 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
             self.built = self.built or build_info(root)
         if self.catalog.project.title and config.site_name in (None, "", "Runbooks"):
             config.site_name = self.catalog.project.title
-        config.nav = nav(self.catalog)
+        config.nav = nav(self.catalog) + list(config.nav or [])  # the project's own pages after the modes
         _add_what_pages_need(config)
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
         assert self.catalog is not None
         self.paper: dict[str, str] = {}
-        for path, content in render_pages(self.catalog, self.built).items():
+        for path, content in render_pages(self.catalog, self.built, site_url=config.site_url).items():
             content = self._without_markdown(path, content)
             files.append(self.serving.file(config, path, content) if self.serving is not None
                          else File.generated(config, path, content=content))
@@ -128,6 +134,16 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         return server
 
 
+def _refuse_what_breaks_pages(config: Any) -> None:
+    """Settings under which the pages would build but come out broken: a build error instead, naming the key."""
+    if config.theme.name != "material":
+        raise PluginError(f"the runbooks plugin needs the Material theme (theme: {{name: material}}); "
+                          f"mkdocs.yml sets theme {config.theme.name!r}")
+    if not config.use_directory_urls:
+        raise PluginError("the runbooks plugin needs use_directory_urls: true (its pages link to "
+                          "<mode>/<runbook>/); mkdocs.yml sets use_directory_urls: false")
+
+
 PAPER_MARK = "<!--rb-paper-->"
 _RAW_BLOCK_GAP = re.compile(r"\n\s*\n(?:\s*\n)*")  # Markdown joins raw HTML blocks with one blank line
 _PRE = re.compile(r"<pre\b.*?</pre>", re.S)
@@ -144,8 +160,11 @@ MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
     "pymdownx.details": {}, "pymdownx.highlight": {"anchor_linenums": True}, "pymdownx.inlinehilite": {},
     "pymdownx.superfences": {}, "pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True},
 }
-STYLESHEETS = ("assets/fonts/fonts.css", "assets/runbooks.css", "assets/print.css")  # the bundled faces first
+STYLESHEETS = ("assets/fonts/fonts.css", "assets/runbooks.css", "assets/print.css", "assets/phone.css")  # the bundled faces first
 SCRIPTS = ("assets/runbooks.js", "assets/checklist.js", "assets/print.js")
+# Material features the pages are laid out for: each mode is a top-level tab, and commands have a copy button.
+FEATURES = ("navigation.tabs", "content.code.copy")
+MATERIAL_FONT = {"text": "Roboto", "code": "Roboto Mono"}  # Material's default theme.font
 
 
 # Each page carries only its own mode's navigation: without it, every page of a 300-runbook site listed the
@@ -167,3 +186,12 @@ def _add_what_pages_need(config: Any) -> None:
     config.extra_css.extend(css for css in STYLESHEETS if css not in listed_css)
     listed_js = {str(entry) for entry in config.extra_javascript}
     config.extra_javascript.extend(js for js in SCRIPTS if js not in listed_js)
+    features = config.theme["features"]
+    features.extend(feature for feature in FEATURES if feature not in features)
+    if config.theme["font"] == MATERIAL_FONT:
+        # Material's default faces are the ones the site carries (assets/fonts/): no Google Fonts, so it works
+        # offline, in the middle of an outage.
+        config.theme["font"] = False
+    elif config.theme["font"]:
+        log.info("runbooks: theme.font names other faces, so pages load them from Google Fonts; "
+                 "without it (or with font: false) they use the faces the site carries and work offline")

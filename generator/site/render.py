@@ -28,11 +28,15 @@ def incident_views(catalog: Catalog, mode: str) -> list[RunbookView]:
     return sorted(views, key=lambda v: v.title.lower())
 
 
-def render_pages(catalog: Catalog, built: BuildInfo | None = None) -> dict[str, str]:
-    """Every generated page, by its path under docs (e.g. ``local/backup.md``)."""
+def render_pages(catalog: Catalog, built: BuildInfo | None = None, site_url: str | None = None) -> dict[str, str]:
+    """Every generated page, by its path under docs (e.g. ``local/backup.md``).
+
+    ``site_url`` (mkdocs.yml's) makes the absolute links real: the badge snippets, the address on paper.
+    """
     env = environment()
     project = catalog.project
     built = built or build_info(catalog.root)
+    site_url = site_url.rstrip("/") + "/" if site_url else None
     modes = list(project.modes.values())
     pages = {"index.md": env.get_template("home.md.j2").render(project=project, modes=modes)}
     for mode in modes:
@@ -42,14 +46,16 @@ def render_pages(catalog: Catalog, built: BuildInfo | None = None) -> dict[str, 
         for view in views:
             available = [m for m in project.modes if catalog.view(view.id, m) is not None]
             pages[f"{mode.id}/{view.id}.md"] = env.get_template("runbook.md.j2").render(
-                view=view, modes=modes, available=available, severities=project.severities)
-        pages.update(_print_pages(catalog, mode, views, built))
+                view=view, modes=modes, available=available, severities=project.severities, site_url=site_url)
+        pages.update(_print_pages(catalog, mode, views, built, site_url))
     return pages
 
 
-def _print_pages(catalog: Catalog, mode: Mode, views: list[RunbookView], built: BuildInfo) -> dict[str, str]:
+def _print_pages(catalog: Catalog, mode: Mode, views: list[RunbookView], built: BuildInfo,
+                 site_url: str | None) -> dict[str, str]:
     env = environment()
-    common = {"project": catalog.project, "mode": mode, "built": built, "contacts": _contacts(catalog.project)}
+    common = {"project": catalog.project, "mode": mode, "built": built, "contacts": _contacts(catalog.project),
+              "site_url": site_url}
     pages = {f"{mode.id}/{view.id}/print.md": env.get_template("print.md.j2").render(view=view, **common)
              for view in views}
     pages[f"{mode.id}/binder.md"] = env.get_template("binder.md.j2").render(

@@ -15,11 +15,14 @@ macros and keep that contract.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from generator.format.maintenance import Notice, horizon
 from generator.fsutil import write_atomic
+from generator.run.maintenance import load_adhoc
 from generator.run.results import Result, State, worst
 from generator.run.store import Listed, ResultsIndex, load_index
 from generator.site.history import Strip, strip
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["stamp_html", "stamp_site", "runbook_state", "filtered_index", "history_strip"]
 
-_ORDER = ("CRITICAL", "UNKNOWN", "WARNING", "OK", "SKIPPED")
+_ORDER = ("CRITICAL", "UNKNOWN", "WARNING", "OK", "SKIPPED", "MAINTENANCE")
 
 
 @lru_cache(maxsize=1)
@@ -52,8 +55,10 @@ def runbook_state(results: list[Result | None]) -> tuple[str, list[tuple[str, in
     counts = [(name, sum(1 for r in ran if r.state.value == name)) for name in _ORDER]
     missing = len(results) - len(ran)
     counts.append(("NOTRUN", missing))
-    judged = [r.state for r in ran if r.state is not State.SKIPPED]
+    judged = [r.state for r in ran if r.state not in (State.SKIPPED, State.MAINTENANCE)]
     if not judged:
+        if not missing and any(r.state is State.MAINTENANCE for r in ran):
+            return "MAINTENANCE", counts
         return "NOTRUN" if missing or not ran else "SKIPPED", counts
     return worst(judged).value, counts
 
@@ -87,6 +92,16 @@ def _render_dashboard(arg: str, index: ResultsIndex) -> str:
     return str(_macros().dashboard(rows, index.stale_after))
 
 
+def _render_badgeimg(arg: str, index: ResultsIndex) -> str:
+    """The badge image, its alt text saying what the image says ("search-health: 2 failing")."""
+    from .badges import badge_message
+
+    mode, runbook = _split(arg)
+    listed = next((entry for entry in index.listing.get(mode, []) if entry.id == runbook), None)
+    message = badge_message(listed, mode, index)[0] if listed else "not run"
+    return str(_macros().badge_img(runbook, message))
+
+
 def _render_printcheck(arg: str, index: ResultsIndex) -> str:
     return str(_macros().print_check(index.get(*_split(arg)), index.stale_after))
 
@@ -109,15 +124,21 @@ def _render_lastrun(arg: str, index: ResultsIndex) -> str:
     return str(_macros().last_run(index.runs.get(arg), index.stale_after))
 
 
+def _render_maintenance(arg: str, index: ResultsIndex) -> str:
+    return str(_macros().maintenance_banner(index.notices.get(arg, [])))
+
+
 RENDERERS: dict[str, Callable[[str, ResultsIndex], str]] = {
     "check": _render_check,
     "badge": _render_badge,
+    "badgeimg": _render_badgeimg,
     "printcheck": _render_printcheck,
     "runbook": _render_runbook,
     "summary": _render_summary,
     "lastrun": _render_lastrun,
     "history": _render_history,
     "dashboard": _render_dashboard,
+    "maintenance": _render_maintenance,
 }
 
 
@@ -196,4 +217,22 @@ def filtered_index(catalog: "Catalog") -> ResultsIndex:
         index.vantages[mode] = {k: v for k, v in index.vantages.get(mode, {}).items() if k in keep}
         index.listing[mode] = [Listed(v.id, v.title, [(c.id, c.title) for c in v.active_checks])
                                for v in sorted(catalog.views(mode), key=lambda v: v.title.lower())]
+    index.notices = notices(catalog, datetime.now(timezone.utc))
     return index
+
+
+def notices(catalog: "Catalog", now: datetime) -> dict[str, list[Notice]]:
+    """Maintenance banners by page: ``<mode>`` (the dashboard) and ``<mode>/<runbook>`` (its pages),
+    from the declared windows and the ad-hoc ones in the store, over the coming weeks."""
+    since, until = horizon(now)
+    found: dict[str, list[Notice]] = {}
+    for window in [*catalog.windows(), *load_adhoc(catalog.root, now)]:
+        notice = Notice.of(window, since, until)
+        if notice is None:
+            continue
+        for mode in [m for m in catalog.project.modes if not window.scope.modes or m in window.scope.modes]:
+            covered = [v.id for v in catalog.views(mode)
+                       if window.scope.covers_any(mode, v.id, v.tags, [c.id for c in v.active_checks])]
+            for page in [mode, *(f"{mode}/{runbook}" for runbook in covered)]:
+                found.setdefault(page, []).append(notice)
+    return found

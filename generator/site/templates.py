@@ -15,6 +15,7 @@ from typing import Any
 
 from generator.format.model import CheckSpec
 from generator.format.options import format_duration
+from generator.links import alert_anchor
 from generator.run.kinds import KINDS
 from generator.site.slots import slot
 
@@ -34,7 +35,7 @@ def environment() -> Any:
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
-    env.globals.update(slot=slot, describe=_describe, duration=format_duration)
+    env.globals.update(slot=slot, describe=_describe, duration=format_duration, alert_anchor=alert_anchor)
     env.filters["inline_md"] = _inline_markdown
     return env
 

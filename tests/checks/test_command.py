@@ -26,6 +26,17 @@ def process_gone(pid):
         return True
 
 
+def gone_soon(pid, within=15.0):
+    """Wait (at most ``within`` s: a busy machine reaps late) for ``pid`` to go; kill it if it does not."""
+    deadline = time.monotonic() + within
+    while not process_gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if process_gone(pid):
+        return True
+    os.kill(pid, 9)  # do not leave it behind, whatever the verdict
+    return False
+
+
 # --- OK ----------------------------------------------------------------------
 
 def test_argv_list_with_exit_code_stdout_contains_and_regex_is_ok(project):
@@ -111,13 +122,12 @@ def test_stdout_regex_miss_is_critical(project):
 
 
 def test_command_past_its_timeout_is_critical_timeout(project):
-    key = project.add_check("command", {"run": ["sleep", "5"], "exit_code": 0}, timeout="0.5s")
-    started = time.perf_counter()
+    key = project.add_check("command", {"run": ["sleep", "60"], "exit_code": 0}, timeout="0.5s")
     result = run_one(project.root, key)
-    assert time.perf_counter() - started < 3
     assert result.state is State.CRITICAL
     assert result.reason == "timeout"
     assert "0.5s" in result.summary
+    assert result.duration_ms < 10_000  # cut at its timeout, not waited out (60 s): loose for busy machines
 
 
 def test_timeout_kills_the_whole_process_group(project, tmp_path):
@@ -128,21 +138,13 @@ def test_timeout_kills_the_whole_process_group(project, tmp_path):
     assert result.state is State.CRITICAL
     assert result.reason == "timeout"
     pid = int(pidfile.read_text())
-    deadline = time.monotonic() + 2
-    while not process_gone(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    gone = process_gone(pid)
-    if not gone:  # do not leave it behind, whatever the verdict
-        os.kill(pid, 9)
-    assert gone, f"child {pid} of the timed-out command still runs"
+    assert gone_soon(pid), f"child {pid} of the timed-out command still runs"
 
 
 def test_output_flood_completes_with_bounded_evidence(project):
     flood = "import sys\nfor _ in range(20): sys.stdout.write('x' * 1_000_000)\nsys.stdout.write('END')"
     key = project.add_check("command", {"run": [PY, "-c", flood], "stdout_contains": "not-in-output"}, timeout="20s")
-    started = time.perf_counter()
     result = run_one(project.root, key)
-    assert time.perf_counter() - started < 10
     assert result.state is State.CRITICAL
     assert result.reason == "assertion"
     assert "stdout: expected to contain 'not-in-output', got no match" in result.summary
@@ -210,11 +212,5 @@ def test_shell_timeout_kills_the_shell_and_its_children(project, tmp_path):
     result = run_one(project.root, key)
     assert (result.state, result.reason) == (State.CRITICAL, "timeout")
     pid = int(pidfile.read_text())
-    deadline = time.monotonic() + 2
-    while not process_gone(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    gone = process_gone(pid)
-    if not gone:
-        os.kill(pid, 9)
-    assert gone, f"child {pid} of the timed-out shell still runs"
+    assert gone_soon(pid), f"child {pid} of the timed-out shell still runs"
     assert "expected: an answer from sleep 30 &" in result.evidence

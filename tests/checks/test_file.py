@@ -1,26 +1,28 @@
 """The ``file`` check kind: existence, freshness and size of real files in tmp_path.
 
-Ages are set with os.utime, so "30 hours old" needs no waiting.
+Ages are set with os.utime against a fixed "now" that the engine's clock
+returns (RunOptions.clock), so "30 hours old" needs no waiting and an age is
+exact however long the machine takes between writing the file and probing it.
 """
 
 from __future__ import annotations
 
 import os
-import time
-
-import pytest
+from functools import partial
 
 from generator.run.results import State
-from tests.helpers import run_one
+from tests.helpers import run_one as run_one_now
 
 HOUR = 3600
 AGE = {"warn": "26h", "crit": "48h"}
+NOW = 1_767_225_600.0  # 2026-01-01T00:00:00Z: the probes' clock
+run_one = partial(run_one_now, clock=lambda: NOW)
 
 
 def make_file(path, size=10, age_hours=0.0):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"x" * size)
-    mtime = time.time() - age_hours * HOUR
+    mtime = NOW - age_hours * HOUR
     os.utime(path, (mtime, mtime))
     return path
 
@@ -34,7 +36,16 @@ def test_fresh_big_enough_file_is_ok(project, tmp_path):
     assert result.state is State.OK, result.summary
     assert result.reason == ""
     assert result.observed == "newest backup.tar.gz: 1h old, 2000 B"
-    assert result.metrics["age_s"] == pytest.approx(HOUR, abs=60)
+    assert result.metrics["age_s"] == HOUR
+    assert result.started_at == "2026-01-01T00:00:00Z"  # results are stamped by the same clock
+
+
+def test_a_file_written_after_now_is_zero_seconds_old(project, tmp_path):
+    path = make_file(tmp_path / "clock-skew.tar.gz", size=2000, age_hours=-1)  # mtime an hour past the clock
+    key = project.add_check("file", {"path": str(path), "newest_age": AGE})
+    result = run_one(project.root, key)
+    assert result.state is State.OK, result.summary
+    assert result.metrics["age_s"] == 0
 
 
 def test_glob_judges_the_newest_match(project, tmp_path):
@@ -44,7 +55,8 @@ def test_glob_judges_the_newest_match(project, tmp_path):
     key = project.add_check("file", {"path": str(tmp_path / "db-*.tar.gz"), "newest_age": AGE, "min_size": 1000})
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
-    assert result.observed.startswith("newest db-3.tar.gz: 2h old")
+    assert result.observed == "newest db-3.tar.gz: 2h old, 2000 B"
+    assert result.metrics["age_s"] == 2 * HOUR
 
 
 def test_exists_false_passes_for_an_absent_path(project, tmp_path):
@@ -78,7 +90,7 @@ def test_newest_match_past_warn_age_is_warning(project, tmp_path):
     assert result.state is State.WARNING, result.summary
     assert result.reason == "assertion"
     assert result.summary == "age 1d6h > warn 1d2h"
-    assert "backup.tar.gz" in result.evidence
+    assert f"2025-12-30 18:00        2000  {path}" in result.evidence  # the listing: mtime (UTC), size, path
 
 
 # --- CRITICAL ----------------------------------------------------------------
@@ -90,7 +102,7 @@ def test_newest_match_past_crit_age_is_critical(project, tmp_path):
     assert result.state is State.CRITICAL
     assert result.reason == "assertion"
     assert result.summary == "age 2d2h > crit 2d"
-    assert result.observed.startswith("newest backup.tar.gz: 2d2h old")
+    assert result.observed == "newest backup.tar.gz: 2d2h old, 2000 B"
 
 
 def test_glob_without_a_match_is_critical(project, tmp_path):

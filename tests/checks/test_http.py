@@ -7,8 +7,6 @@ the real engine. Every test uses its own route path.
 
 from __future__ import annotations
 
-import time
-
 from generator.run.results import State
 from tests.conftest import closed_port
 from tests.helpers import run_one
@@ -71,7 +69,7 @@ def test_latency_metric_is_recorded_and_at_least_the_server_delay(project, http_
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
     assert "latency_ms" in result.metrics
-    assert 200 * 0.98 <= result.metrics["latency_ms"] < 2000
+    assert 200 * 0.98 <= result.metrics["latency_ms"] < 10_000  # milliseconds (not s or µs), however busy the machine
     assert any(p.startswith("latency=") for p in result.perfdata)
 
 
@@ -79,7 +77,7 @@ def test_latency_metric_is_recorded_and_at_least_the_server_delay(project, http_
 
 def test_latency_over_warn_is_warning(project, http_server):
     url = http_server.route("/http/warn-latency", body="slow", delay=0.15)
-    key = project.add_check("http", {"url": url, "status": 200, "latency_ms": {"warn": 100, "crit": 2000}})
+    key = project.add_check("http", {"url": url, "status": 200, "latency_ms": {"warn": 100, "crit": 10_000}})
     result = run_one(project.root, key)
     assert result.state is State.WARNING, result.summary
     assert result.reason == "assertion"
@@ -173,15 +171,13 @@ def test_connection_refused_is_critical_connect(project):
 
 
 def test_slow_server_past_the_check_timeout_is_critical_timeout(project, http_server):
-    url = http_server.route("/http/hang", body="late", delay=2)
+    url = http_server.route("/http/hang", body="late", delay=10)
     key = project.add_check("http", {"url": url, "status": 200}, timeout="0.3s")
-    started = time.perf_counter()
     result = run_one(project.root, key)
-    elapsed = time.perf_counter() - started
     assert result.state is State.CRITICAL
     assert result.reason == "timeout"
-    assert "0.3s" in result.summary
-    assert elapsed < 1.8
+    assert result.summary == "timed out after 0.3s"
+    assert result.duration_ms < 5000  # the probe was cut, not waited out (10 s): bounded loosely for busy machines
 
 
 def test_unresolvable_host_is_critical_dns(project):
@@ -207,9 +203,7 @@ def test_unsupported_scheme_is_unknown_error(project):
 def test_a_5mb_body_is_read_bounded_and_still_judged(project, http_server):
     url = http_server.route("/http/big", body="x" * (5 * 1024 * 1024))
     key = project.add_check("http", {"url": url, "status": 200, "body_contains": "needle-not-in-body"})
-    started = time.perf_counter()
     result = run_one(project.root, key)
-    assert time.perf_counter() - started < 5
     assert result.state is State.CRITICAL
     assert result.reason == "assertion"
     assert "body: expected to contain 'needle-not-in-body', got no match" in result.summary

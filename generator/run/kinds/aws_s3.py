@@ -56,7 +56,7 @@ def describe(params: dict[str, Any]) -> str:
 async def probe(params: dict[str, Any], ctx: ProbeContext) -> Outcome:
     def work(client: Any) -> Outcome:
         count, newest = _list(client, params["bucket"], params.get("prefix") or "")
-        return judge(params, count, newest, time.time())
+        return judge(params, count, newest, ctx.clock())
 
     return await aws.call(params, "s3", work)
 

@@ -10,8 +10,10 @@ is a type error.
 
 from __future__ import annotations
 
+import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
 
     import aiohttp
 
-__all__ = ["Kind", "Emulator", "ProbeContext", "Judge", "HttpClients", "PROBE_TIMEOUT", "CONNECTING", "NO_VAR_DEFAULTS",
+__all__ = ["Kind", "Clock", "Emulator", "ProbeContext", "Judge", "HttpClients", "PROBE_TIMEOUT", "CONNECTING", "NO_VAR_DEFAULTS",
            "no_secret_quoting", "nothing_to_seed"]
 
 # The running probe's time limit, set by the engine per check: kinds whose
@@ -38,12 +40,25 @@ class HttpClients(Protocol):
         """The run's aiohttp session for these TLS settings (None: plain http)."""
 
 
+Clock = Callable[[], float]  # seconds since the epoch, as time.time
+
+
 @dataclass
 class ProbeContext:
-    """What a probe may use: the project root (relative paths) and HTTP clients."""
+    """What a probe may use: the project root (relative paths), HTTP clients, and the clock.
+
+    Ages (file, S3 object) and certificate days left are judged against
+    ``clock()``, never against time.time directly, so a caller (a test) can
+    fix "now" and get exact ages however slow the machine is.
+    """
 
     root: Path
     http: HttpClients | None = None
+    clock: Clock = time.time
+
+    def now(self) -> datetime:
+        """``clock()`` as an aware UTC datetime."""
+        return datetime.fromtimestamp(self.clock(), timezone.utc)
 
 
 class Emulator(Protocol):

@@ -43,7 +43,7 @@ def describe(params: dict[str, Any]) -> str:
 
 async def probe(params: dict[str, Any], ctx: ProbeContext) -> Outcome:
     matches = await asyncio.to_thread(_stat_matches, ctx.root, params["path"])
-    return judge(params, matches, time.time())
+    return judge(params, matches, ctx.clock())
 
 
 def _stat_matches(root: Path, pattern: str) -> list[tuple[str, os.stat_result]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json as jsonlib
 import re
 import ssl
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,9 @@ class HeaderValue(Option):
 
     type_name = "string or {regex}"
     _REGEX = Obj({"regex": Regex("Regular expression the value must match.", required=True)})
+
+    def json_type(self) -> dict[str, Any]:
+        return {"anyOf": [Str().json_type(), self._REGEX.json_schema()]}
 
     def check(self, value: Any, path: PathKey, ctx: Ctx) -> Any:
         if isinstance(value, dict):
@@ -131,7 +134,7 @@ async def probe(params: dict[str, Any], ctx: ProbeContext) -> Outcome:
             latency_ms = wire.latency_ms()
             status, headers, final = response.status, response.headers, response.url
     cert = await _peer_cert(final, verify) if params.get("tls_days_left") else None
-    return judge(params, status, headers, body, latency_ms, cert)
+    return judge(params, status, headers, body, latency_ms, cert, ctx.now())
 
 
 def _verify(params: dict[str, Any], root: Path) -> bool | ssl.SSLContext:
@@ -153,7 +156,7 @@ async def _peer_cert(url: Any, verify: bool | ssl.SSLContext | None) -> CertFact
 
 
 def judge(params: dict[str, Any], status: int, headers: Any, raw: bytes, latency_ms: float,
-          cert: CertFacts | None = None) -> Outcome:
+          cert: CertFacts | None, now: datetime) -> Outcome:
     verdict = Judge()
     text = raw.decode("utf-8", errors="replace")
     expected = params.get("status")
@@ -172,7 +175,7 @@ def judge(params: dict[str, Any], status: int, headers: Any, raw: bytes, latency
     verdict.threshold("latency", round(latency_ms, 1), params.get("latency_ms"), " ms")
     observed = f"HTTP {status} in {latency_ms:.0f} ms"
     if params.get("tls_days_left"):
-        observed += _judge_cert(verdict, params["tls_days_left"], cert)
+        observed += _judge_cert(verdict, params["tls_days_left"], cert, now)
     shown = [*SHOWN_HEADERS, *(n.lower() for n in params.get("headers") or {} if n.lower() not in SHOWN_HEADERS)]
     return verdict.outcome(observed, _evidence(status, headers, text, shown, cert))
 
@@ -188,11 +191,11 @@ def _judge_header(verdict: Judge, name: str, want: Any, got: str | None) -> None
         verdict.expect(got == want, f"header {name}", repr(want), repr(got))
 
 
-def _judge_cert(verdict: Judge, limits: dict[str, Any], cert: CertFacts | None) -> str:
+def _judge_cert(verdict: Judge, limits: dict[str, Any], cert: CertFacts | None, now: datetime) -> str:
     if cert is None:
         verdict.expect(False, "certificate", "a server certificate", "none")
         return ""
-    days = cert.days_left(datetime.now(timezone.utc))
+    days = cert.days_left(now)
     verdict.threshold("tls_days_left", round(days, 1), limits, " days", below=True)
     return f", certificate valid for {days:.0f} more days"
 

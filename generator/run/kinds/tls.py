@@ -12,7 +12,7 @@ import asyncio
 import functools
 import ssl
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -81,8 +81,8 @@ async def probe(params: dict[str, Any], ctx: ProbeContext) -> Outcome:
             der = await peer_certificate(host, port, no_verify_context(), name)
         except (OSError, ssl.SSLError):
             raise exc from None  # the server is gone: report the verification error alone
-        return rejected(read_cert(der), exc, name, datetime.now(timezone.utc))
-    return judge(read_cert(der), params.get("days_left"), datetime.now(timezone.utc))
+        return rejected(read_cert(der), exc, name, ctx.now())
+    return judge(read_cert(der), params.get("days_left"), ctx.now())
 
 
 def trust_context(root: Path, ca_file: str | None) -> ssl.SSLContext:

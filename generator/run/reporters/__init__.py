@@ -1,7 +1,7 @@
 """Output formats for a run, listed once.
 
-Each format is a module with ``NAME``, ``HELP`` and ``render(run) -> str``
-(the ``Reporter`` protocol). The CLI generates its options from this registry
+Each format is a module with ``NAME``, ``HELP``, ``USES_SITE_URL`` and
+``render(run) -> str`` (the ``Reporter`` protocol). The CLI generates its options from this registry
 (``--format NAME[=PATH]`` and one ``--NAME PATH`` flag per format), so adding
 a format is its module and one line here.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from generator.run.reporters import json, junit, nagios
+from generator.run.reporters import json, junit, markdown, nagios, openmetrics
 from generator.run.results import Run
 
 __all__ = ["Reporter", "REPORTERS"]
@@ -19,6 +19,7 @@ __all__ = ["Reporter", "REPORTERS"]
 class Reporter(Protocol):
     NAME: str
     HELP: str  # one line, for --help
+    USES_SITE_URL: bool  # links to the pages: the pipeline fills ``Run.site_url`` (mkdocs.yml's site_url)
 
     def render(self, run: Run) -> str: ...
 
@@ -27,4 +28,6 @@ REPORTERS: dict[str, Reporter] = {
     "json": json,
     "junit": junit,
     "nagios": nagios,
+    "openmetrics": openmetrics,
+    "markdown": markdown,
 }

@@ -7,10 +7,11 @@ from generator import __version__
 from generator.run.results import Run, counts
 from generator.run.store import SCHEMA_VERSION, json_lines
 
-__all__ = ["NAME", "HELP", "render"]
+__all__ = ["NAME", "HELP", "USES_SITE_URL", "render"]
 
 NAME = "json"
 HELP = "results as JSON: mode, commit, times, and per check its state, reason, observed value, metrics, evidence"
+USES_SITE_URL = False
 
 
 def render(run: Run) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from generator.run.results import Run
 
-__all__ = ["NAME", "HELP", "render"]
+__all__ = ["NAME", "HELP", "USES_SITE_URL", "render"]
 
 NAME = "nagios"
 HELP = "one Nagios plugin line per check: STATE - check: summary | perfdata"
+USES_SITE_URL = False
 
 
 def render(run: Run) -> str:

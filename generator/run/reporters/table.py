@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from generator.run.results import Run, State, counts
+from generator.run.results import Result, Run, State, counts
 
 __all__ = ["summary_table"]
+
+
+def _summary(result: Result) -> str:
+    return f"{result.window_note}: {result.summary}" if result.maintenance else result.summary
 
 
 def summary_table(run: Run) -> str:
@@ -12,9 +16,9 @@ def summary_table(run: Run) -> str:
     rows = [r for r in run.results if r.state not in (State.OK, State.SKIPPED)]
     lines = []
     if rows:
-        width = max(len(r.key) for r in rows)
-        lines.append(f"{'STATE':<9} {'CHECK':<{width}}  {'REASON':<10} SUMMARY")
-        lines += [f"{r.state.value:<9} {r.key:<{width}}  {r.reason:<10} {r.summary[:160]}" for r in rows]
+        width, states = max(len(r.key) for r in rows), max(9, *(len(r.state.value) for r in rows))
+        lines.append(f"{'STATE':<{states}} {'CHECK':<{width}}  {'REASON':<10} SUMMARY")
+        lines += [f"{r.state.value:<{states}} {r.key:<{width}}  {r.reason:<10} {_summary(r)[:160]}" for r in rows]
         lines.append("")
     total = counts(run.results)
     parts = ", ".join(f"{n} {s.lower()}" for s, n in total.items() if n)

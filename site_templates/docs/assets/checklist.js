@@ -38,8 +38,13 @@
       group.querySelectorAll("li.task-list-item").forEach(function (li, i) {
         var box = li.querySelector('input[type="checkbox"]');
         if (!box) return;
+        // Named by the item's own words (Material's box has no label), and described by the
+        // time it was ticked: a screen reader says "Alert acknowledged, checkbox, checked, 14:04".
+        box.setAttribute("aria-label", li.textContent.trim());
         var time = document.createElement("time");
         time.className = "rb-checklist__time";
+        time.id = "rb-tick-" + root.dataset.rbRunbook + "-" + g + "-" + i;
+        box.setAttribute("aria-describedby", time.id);
         li.appendChild(time);
         box.disabled = false;
         box.dataset.rbItem = g + "." + i;

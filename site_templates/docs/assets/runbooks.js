@@ -2,6 +2,7 @@
 // the project's stale_after as stale. Both are computed in the browser, at view
 // time, so stamped and rebuilt pages stay byte-identical and a page left open
 // (or opened days later) still tells the truth about how old its results are.
+// And code blocks that scroll sideways can be reached with the keyboard.
 (function () {
   function ago(seconds) {
     if (seconds < 90) return Math.max(0, Math.round(seconds)) + " s ago";
@@ -41,12 +42,59 @@
         ago(limit).replace(" ago", "");
     });
   }
+  // A code block that scrolls sideways takes the focus, so a keyboard can scroll it (WCAG 2.1.1).
+  // Material does this only where a pointer can hover; on a phone with a keyboard (or a switch)
+  // the block would be out of reach. Same rule, without the hover condition: scrollable or not.
+  var sizes = window.ResizeObserver ? new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) { scrollable(entry.target); });
+  }) : null;
+  function scrollable(code) {
+    if (code.scrollWidth > code.clientWidth) code.setAttribute("tabindex", "0");
+    else code.removeAttribute("tabindex");
+  }
+  function codeBlocks() {
+    document.querySelectorAll(".md-typeset pre > code").forEach(function (code) {
+      scrollable(code);
+      if (sizes) sizes.observe(code);
+    });
+  }
+  // Maintenance banners (partials/results.html, macro maintenance_banner): each window lists its
+  // occurrences as data-rb-intervals, ISO 8601 UTC "start/end" pairs; the one holding the time the
+  // page is viewed shows the window (and the banner), with its end.
+  function activeUntil(intervals, now) {
+    var pairs = intervals.split(" ");
+    for (var i = 0; i < pairs.length; i++) {
+      var parts = pairs[i].split("/"), start = Date.parse(parts[0]), end = Date.parse(parts[1]);
+      if (start <= now && now < end) return end;
+    }
+    return null;
+  }
+  function maintenance() {
+    var now = Date.now();
+    document.querySelectorAll(".rb-maintenance").forEach(function (banner) {
+      var shown = false;
+      banner.querySelectorAll("[data-rb-intervals]").forEach(function (el) {
+        var end = activeUntil(el.getAttribute("data-rb-intervals"), now);
+        el.hidden = end === null;
+        if (end === null) return;
+        shown = true;
+        var until = el.querySelector(".rb-maintenance__until");
+        if (until) until.textContent = "until " + new Date(end).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+      });
+      banner.hidden = !shown;
+    });
+  }
   function refresh() {
     relativeTimes();
     staleness();
+    maintenance();
   }
   // Material's document$ fires on every page load, instant navigation included.
-  if (window.document$ && window.document$.subscribe) window.document$.subscribe(refresh);
-  else document.addEventListener("DOMContentLoaded", refresh);
+  function load() {
+    refresh();
+    codeBlocks();
+  }
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(load);
+  else document.addEventListener("DOMContentLoaded", load);
   setInterval(refresh, 60000);
 })();
