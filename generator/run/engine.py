@@ -156,7 +156,7 @@ def _result(spec: CheckSpec, mode: str, outcome: Outcome, started_at: str, durat
                   outcome.observed, bounded(outcome.evidence, EVIDENCE_TOTAL), outcome.perfdata, outcome.metrics,
                   round(duration_ms, 2), started_at,
                   KINDS[spec.kind].describe(spec.params) if spec.applies else "", attempts, retry_note(state, attempts),
-                  spec.severity)
+                  severity=spec.severity)
 
 
 async def _run_one(spec: CheckSpec, mode: str, ctx: ProbeContext, gate: asyncio.Semaphore,

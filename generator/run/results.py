@@ -111,10 +111,10 @@ class Result:
     target: str = ""
     attempts: int = 1
     note: str = ""  # "passed after 2 retries"
-    vantage: str = ""  # where the run probed from (run-checks --vantage); "" when it did not say
     severity: str = "critical"  # the check's declared severity (critical or warning)
     maintenance: str = ""  # the reason of the maintenance window it ran in (state MAINTENANCE)
     probed_state: str = ""  # in a window: the state the probe saw (OK, CRITICAL…)
+    vantage: str = ""  # where the run probed from (run-checks --vantage); "" when it did not say
 
     @property
     def seen(self) -> "State":

@@ -189,15 +189,21 @@ def _pages(site_dir: Path, slot_index: dict[str, list[Located]], modes: list[str
     return [p.relative_to(site_dir).as_posix() for p in found]
 
 
+# Slots whose argument is a runbook, not one of its checks: the badge image (its alt text) and the banner.
+_PER_RUNBOOK = frozenset({"badgeimg", "maintenance"})
+
+
 def _affected(kind: str, arg: str, modes: list[str], touched: set[str] | None) -> bool:
     mode, key = _split(arg)
     if kind not in RENDERERS or mode not in modes:
         return False
-    if touched is None or kind in ("summary", "lastrun", "dashboard"):
+    if touched is None or kind in ("summary", "lastrun", "dashboard") or (kind == "maintenance" and not key):
         return True
     if kind == "runbook":
         runbook, _, ids = key.partition(":")
         return any(f"{runbook}/{check}" in touched for check in ids.split(","))
+    if kind in _PER_RUNBOOK:  # a runbook's slot: it changes with any of its checks
+        return any(touched_key.startswith(f"{key}/") for touched_key in touched)
     return key in touched
 
 
