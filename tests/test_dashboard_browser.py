@@ -95,8 +95,9 @@ def site_url(urls: dict[str, str]) -> str:
     return urls["demo"]
 
 
-def _cells_per_strip(pg: Page, scope: str) -> list[int]:
-    return pg.eval_on_selector_all(f"{scope} .rb-history", "els => els.map(e => e.querySelectorAll('svg rect').length)")
+def _runs_per_strip(pg: Page, scope: str) -> list[int]:
+    """The runs each strip of the dashboard draws (its compact strips draw a bar per stretch of a state)."""
+    return pg.eval_on_selector_all(f"{scope} .rb-history", "els => els.map(e => Number(e.dataset.rbRuns))")
 
 
 def test_dashboard_after_two_demo_runs(page: Page, urls: dict[str, str]) -> None:
@@ -106,8 +107,8 @@ def test_dashboard_after_two_demo_runs(page: Page, urls: dict[str, str]) -> None
     rows = table.locator("tbody tr[data-rb-row-state]")
     assert rows.count() >= 100, "the demo's local mode has well over 100 checks"
     # two demo runs: every check's strip has two cells, one per run
-    cells = _cells_per_strip(page, "table.rb-dashboard")
-    assert len(cells) == rows.count() and set(cells) == {2}, sorted(set(cells))
+    runs = _runs_per_strip(page, "table.rb-dashboard")
+    assert len(runs) == rows.count() and set(runs) == {2}, sorted(set(runs))
     # worst first: the first runbook holds the demo's CRITICAL (the stale session backup)
     first = table.locator("tbody.rb-dashboard__group").first
     assert first.get_attribute("data-rb-group-state") == "CRITICAL"
@@ -120,9 +121,9 @@ def test_dashboard_after_two_demo_runs(page: Page, urls: dict[str, str]) -> None
     assert "#check-" in (link.get_attribute("href") or "")
     # fresh results: no stale mark anywhere
     assert page.locator(".rb-stale").count() == 0 and page.locator(".rb-stale-label").count() == 0
-    ok_cell = table.locator("rect.rb-strip__cell--ok").first
+    ok_cell = table.locator("path.rb-strip__cell--ok").first
     assert tb._near(tb._rgb(ok_cell.evaluate("el => getComputedStyle(el).fill")), tb.OK_FG)
-    crit_cell = table.locator("rect.rb-strip__cell--critical").first
+    crit_cell = table.locator("path.rb-strip__cell--critical").first
     assert tb._near(tb._rgb(crit_cell.evaluate("el => getComputedStyle(el).fill")), tb.CRIT_FG)
     png = tb._screenshot(page, "dashboard-local.png")
     with tb.Image.open(png) as img:
@@ -180,7 +181,13 @@ def test_dashboard_shows_the_crafted_marks_too(page: Page, urls: dict[str, str])
     page.goto(urls["crafted"] + "/local/status/")
     flapping = page.locator(f'tr[id="{FLAPPING_KEY.replace("/", "--")}"]')
     assert flapping.locator(".rb-flapping").is_visible()
-    assert flapping.locator(".rb-history svg rect").count() == CRAFTED_RUNS + 2
+    assert flapping.locator(".rb-history").get_attribute("data-rb-runs") == str(CRAFTED_RUNS + 2)
+    # one path per state; alternating runs are a bar each, and the strip says its runs in words
+    paths = flapping.locator(".rb-history svg path")
+    assert paths.count() == 2
+    bars = sum((paths.nth(i).get_attribute("d") or "").count("M") for i in range(2))
+    assert bars >= CRAFTED_RUNS, bars
+    assert (flapping.locator(".rb-history svg title").text_content() or "").startswith(f"last {CRAFTED_RUNS + 2} runs: ")
     stale = page.locator(f'tr[id="{STALE_KEY.replace("/", "--")}"] .rb-result')
     stale.locator(".rb-stale-label").wait_for(state="visible")
     assert page.locator("table.rb-dashboard .rb-stale").count() == 1

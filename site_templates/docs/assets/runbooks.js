@@ -19,12 +19,15 @@
     });
   }
   // The contract (partials/results.html, macro `ran`): data-rb-ran is the run's
-  // ISO 8601 UTC time, data-rb-stale-after the limit in seconds. Not-run results
-  // carry neither and are left alone.
+  // ISO 8601 UTC time, data-rb-stale-after the limit in seconds, on the element or
+  // on the nearest one around it (the dashboard says it once, on its table).
+  // Not-run results carry neither and are left alone.
   function staleness() {
-    document.querySelectorAll("[data-rb-ran][data-rb-stale-after]").forEach(function (el) {
+    document.querySelectorAll("[data-rb-ran]").forEach(function (el) {
+      var holder = el.closest("[data-rb-stale-after]");
+      if (!holder) return;
       var ran = Date.parse(el.getAttribute("data-rb-ran"));
-      var limit = parseFloat(el.getAttribute("data-rb-stale-after"));
+      var limit = parseFloat(holder.getAttribute("data-rb-stale-after"));
       if (isNaN(ran) || isNaN(limit)) return;
       var age = (Date.now() - ran) / 1000;
       var stale = age > limit;
