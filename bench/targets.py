@@ -73,7 +73,8 @@ def free_port() -> int:
 # ---------------------------------------------------------------- build
 
 def scale_project(dest: Path, copies: int) -> Path:
-    """The bundled catalogue, ``copies`` times over (30 runbooks each), as its own project."""
+    """The bundled catalogue, ``copies`` times over (30 runbooks each), as its own project. A copy has its
+    own title and its own alert names (an alert links to one runbook)."""
     (dest / "runbooks").mkdir(parents=True)
     (dest / "docs").mkdir()
     shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
@@ -81,10 +82,15 @@ def scale_project(dest: Path, copies: int) -> Path:
     for path in sorted((REPO / "runbooks").glob("[!_]*.yaml")):
         text = path.read_text(encoding="utf-8")
         for k in range(copies):
-            copy = text if k == 0 else re.sub(r"^title: (.*)$", lambda m: f"title: {m[1].strip(chr(34))} {k:02d}",
-                                              text, count=1, flags=re.M)
+            copy = text if k == 0 else _copy(text, k)
             (dest / "runbooks" / (f"{path.stem}.yaml" if k == 0 else f"{path.stem}-{k:02d}.yaml")).write_text(copy)
     return dest
+
+
+def _copy(text: str, k: int) -> str:
+    text = re.sub(r"^title: (.*)$", lambda m: f"title: {m[1].strip(chr(34))} {k:02d}", text, count=1, flags=re.M)
+    return re.sub(r"^alerts: \[(.*)\]$", lambda m: "alerts: [" + ", ".join(
+        f"{name.strip()}Copy{k:02d}" for name in m[1].split(",")) + "]", text, count=1, flags=re.M)
 
 
 def build_rows(work: Path, repeat: int) -> list[Row]:
