@@ -211,9 +211,13 @@ def fold_runs(root: Path, mode: str, runs: list[tuple[RunInfo, list[Result]]], k
     path = store_dir(root) / f"{mode}.json"
     with locked(path.with_suffix(".lock")):  # read-modify-write in one lock: a concurrent run waits its turn
         data = _read(path)
-        checks = {k: v for k, v in data.get("checks", {}).items() if isinstance(v, dict) and _base(k) in keep}
+        stored = data.pop("checks", {})
+        checks = {k: v for k, v in (stored.items() if isinstance(stored, dict) else ()) if isinstance(v, dict) and _base(k) in keep}
         history = {(r.id, r.vantage): r for r in (RunRecord.from_dict(d) for d in _history(data))}
         last = _info(data.get("last_run"))
+        # Nothing else holds the stored results now: each one a run replaces is freed as it is replaced
+        # (10,000 checks: tens of MB that would otherwise sit beside their replacements).
+        del data, stored
         records = []
         for info, results in sorted(runs, key=lambda run: run[0].order):
             _fold_results(checks, info, results)
@@ -254,9 +258,16 @@ def json_lines(head: dict[str, Any], key: str, items: list[Any]) -> str:
 
 def _store_text(head: dict[str, Any], checks: dict[str, Any], history: list[dict[str, Any]]) -> str:
     """The store file: a check a line, then a run a line."""
-    lines = ",\n".join(f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}" for key, value in checks.items())
-    opening = json.dumps(head, ensure_ascii=False)[:-1] + (', "checks": {\n' + lines + "\n}" if lines else ', "checks": {}')
-    return json_lines({}, "history", history).replace("{", opening + ", ", 1)
+    # Joined once (10,000 checks make it megabytes: every copy of it shows in the run's peak memory).
+    parts = [json.dumps(head, ensure_ascii=False)[:-1], ', "checks": {']
+    for n, (key, value) in enumerate(checks.items()):
+        parts += [",\n" if n else "\n", json.dumps(key), ": ", json.dumps(value, ensure_ascii=False)]
+    parts.append("\n}" if checks else "}")
+    parts.append(', "history": [')
+    for n, run in enumerate(history):
+        parts += [",\n" if n else "\n", json.dumps(run, ensure_ascii=False)]
+    parts.append("\n]}\n" if history else "]}\n")
+    return "".join(parts)
 
 
 def _pruned(run: dict[str, Any], keep: set[str]) -> dict[str, Any]:
