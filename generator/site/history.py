@@ -3,8 +3,8 @@
 Pure functions over ``(started_at, state)`` pairs from the results store, so a
 build and a stamp draw the same strip. The SVG is drawn here, in Python, not by
 a Jinja macro: a page of 1000 checks carries 50 cells each, and drawing them
-through Jinja was 86 % of the time a stamp took. The ``history_strip`` macro in
-``site_templates/partials/results.html`` places it.
+through Jinja was 86 % of the time a stamp took. ``markup`` places it (the
+runbook page's slot, and a cell of the dashboard).
 
 A strip never tells a state by colour alone: a cell is taller the worse its
 state (a failure stands out to someone who cannot tell red from green), and
@@ -15,9 +15,12 @@ the strip's text alternative says what it shows, for a screen reader
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from generator.site.markup import esc
 
 __all__ = ["Cell", "Strip", "state_changes", "strip", "strip_html", "strip_compact_html", "describe", "STRIP_HEIGHT"]
 
@@ -106,16 +109,23 @@ def strip(entries: Sequence[tuple[str, str]], flapping_over: int) -> Strip:
     return Strip(cells, max(0, len(cells) * pitch - 1), changes, changes > flapping_over, flapping_over)
 
 
-# As results.html colours states (runbooks.css recolours the cells for dark mode).
+# As the state badges colour states (runbooks.css recolours the cells for dark mode).
 _FILLS = {"OK": "#18733a", "WARNING": "#8a5a00", "CRITICAL": "#b3261e", "UNKNOWN": "#6a3d9a", "SKIPPED": "#5f6368",
           "NOTRUN": "#5f6368", "MAINTENANCE": "#1a5fb4"}
 
 
 def _cell(cell: Cell) -> str:
-    when = escape(cell.started_at.replace("T", " ").replace("Z", " UTC"))
-    return (f'<rect class="rb-strip__cell rb-strip__cell--{escape(cell.state.lower())}" x="{cell.x}" y="{cell.y}" '
-            f'width="{cell.width}" height="{cell.height}" rx="1" fill="{_FILLS.get(cell.state, _FILLS["NOTRUN"])}">'
-            f"<title>{when}: {escape(_LABELS.get(cell.state, cell.state))}</title></rect>")
+    return _drawn_cell(cell.x, cell.width, cell.state, cell.started_at)
+
+
+@lru_cache(maxsize=8192)
+def _drawn_cell(x: int, width: int, state: str, started_at: str) -> str:
+    """Remembered: the checks of one run share its time, so a page of 1000 strips draws each cell a few times."""
+    height = STRIP_HEIGHT * _HEIGHT.get(state, 1) // 4
+    when = esc(started_at.replace("T", " ").replace("Z", " UTC"))
+    return (f'<rect class="rb-strip__cell rb-strip__cell--{esc(state.lower())}" x="{x}" y="{STRIP_HEIGHT - height}" '
+            f'width="{width}" height="{height}" rx="1" fill="{_FILLS.get(state, _FILLS["NOTRUN"])}">'
+            f"<title>{when}: {esc(_LABELS.get(state, state))}</title></rect>")
 
 
 def strip_html(s: Strip) -> Markup:
@@ -134,7 +144,7 @@ def strip_compact_html(s: Strip) -> Markup:
         bars.setdefault(first.state, []).append(
             f"M{first.x} {first.y}h{last.x + last.width - first.x}v{first.height}H{first.x}z")
     # Coloured by class (runbooks.css, both schemes): no fill attribute per bar.
-    paths = "".join(f'<path class="rb-strip__cell--{escape(state.lower())}" d="{"".join(d)}"/>'
+    paths = "".join(f'<path class="rb-strip__cell--{esc(state.lower())}" d="{"".join(d)}"/>'
                     for state, d in bars.items())
     return _drawn(s, paths, titled=True)
 
@@ -146,10 +156,10 @@ def _drawn(s: Strip, cells: str, *, titled: bool = False) -> Markup:
     runs = len(s.cells)
     flapping = (f' <span class="rb-flapping" title="changed state {s.changes} times in the last {runs} runs '
                 f'(more than {s.flapping_over})"><span aria-hidden="true">⇅</span> flapping</span>') if s.flapping else ""
-    name = f"<title>{escape(s.summary)}</title>" if titled else ""
+    name = f"<title>{esc(s.summary)}</title>" if titled else ""
     # The runbook page's strip keeps its namespace and aria-label; the dashboard's needs neither inline.
     xmlns = "" if titled else ' xmlns="http://www.w3.org/2000/svg"'
-    label = "" if titled else f' aria-label="{escape(s.summary)}"'
+    label = "" if titled else f' aria-label="{esc(s.summary)}"'
     return Markup(f'<span class="rb-history" data-rb-runs="{runs}" data-rb-changes="{s.changes}"><svg class="rb-strip"{xmlns} '
                   f'width="{s.width}" height="{s.height}" viewBox="0 0 {s.width} {s.height}" role="img"{label}>'
                   f'{name}{cells}</svg>{flapping}</span>')

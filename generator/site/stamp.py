@@ -6,29 +6,30 @@ page (idempotent), and the build renders slots with this same function.
 Files are replaced atomically; escaped text cannot contain ``<!--``, so a
 probe's output can never forge or close a slot.
 
-Staleness is judged in the browser, at view time (``runbooks.js``): every
-element showing a result with a run time carries ``data-rb-ran`` (ISO 8601
-UTC) and ``data-rb-stale-after`` (seconds). Other pages (print) reuse these
-macros and keep that contract.
+What a slot holds is drawn by ``markup`` (Python, not Jinja macros: a stamp
+after a 1000-check run draws some 3000 slots). Staleness is judged in the
+browser, at view time (``runbooks.js``): every element showing a result with
+a run time carries ``data-rb-ran`` (ISO 8601 UTC) and the limit, ``data-rb-stale-after``
+(seconds), on itself or on an element around it.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from generator.format.maintenance import Notice, horizon
 from generator.fsutil import write_atomic
 from generator.run.maintenance import load_adhoc
 from generator.run.results import Result, State, worst
 from generator.run.store import Listed, ResultsIndex, load_index
+from generator.site import markup
 from generator.site.history import Strip, strip
 from generator.site.slotindex import Located, load_slot_index, locate, save_slot_index, splice
 from generator.site.slots import SLOT
-from generator.site.templates import environment
 from generator.site.vantages import vantage_states
 
 if TYPE_CHECKING:
@@ -39,11 +40,6 @@ __all__ = ["stamp_html", "stamp_site", "runbook_state", "filtered_index", "histo
 _ORDER = ("CRITICAL", "UNKNOWN", "WARNING", "OK", "SKIPPED", "MAINTENANCE")
 
 
-@lru_cache(maxsize=1)
-def _macros() -> Any:
-    return environment().get_template("partials/results.html").module
-
-
 def _split(arg: str) -> tuple[str, str]:
     mode, _, key = arg.partition("/")
     return mode, key
@@ -52,7 +48,8 @@ def _split(arg: str) -> tuple[str, str]:
 def runbook_state(results: list[Result | None]) -> tuple[str, list[tuple[str, int]]]:
     """Worst state of a runbook's checks (NOTRUN when none ran) and counts by state."""
     ran = [r for r in results if r is not None]
-    counts = [(name, sum(1 for r in ran if r.state.value == name)) for name in _ORDER]
+    by_state = Counter(r.state.value for r in ran)
+    counts = [(name, by_state[name]) for name in _ORDER]
     missing = len(results) - len(ran)
     counts.append(("NOTRUN", missing))
     judged = [r.state for r in ran if r.state not in (State.SKIPPED, State.MAINTENANCE)]
@@ -65,11 +62,11 @@ def runbook_state(results: list[Result | None]) -> tuple[str, list[tuple[str, in
 
 def _render_check(arg: str, index: ResultsIndex) -> str:
     mode, key = _split(arg)
-    return str(_macros().check_cell(index.get(mode, key), index.stale_after, vantage_states(index, mode, key)))
+    return markup.check_cell(index.get(mode, key), index.stale_after, vantage_states(index, mode, key))
 
 
 def _render_badge(arg: str, index: ResultsIndex) -> str:
-    return str(_macros().check_badge(index.get(*_split(arg)), index.stale_after))
+    return markup.check_badge(index.get(*_split(arg)), index.stale_after)
 
 
 def history_strip(index: ResultsIndex, mode: str, key: str) -> Strip:
@@ -81,7 +78,7 @@ def history_strip(index: ResultsIndex, mode: str, key: str) -> Strip:
 
 
 def _render_history(arg: str, index: ResultsIndex) -> str:
-    return str(_macros().history_strip(history_strip(index, *_split(arg))))
+    return str(history_strip(index, *_split(arg)).html)
 
 
 def _render_dashboard(arg: str, index: ResultsIndex) -> str:
@@ -89,7 +86,7 @@ def _render_dashboard(arg: str, index: ResultsIndex) -> str:
 
     rows = [(group, *runbook_state(group.results), [history_strip(index, arg, row.key) for row in group.rows])
             for group in groups(arg, index)]
-    return str(_macros().dashboard(rows, index.stale_after))
+    return markup.dashboard(rows, index.stale_after)
 
 
 def _render_badgeimg(arg: str, index: ResultsIndex) -> str:
@@ -99,11 +96,11 @@ def _render_badgeimg(arg: str, index: ResultsIndex) -> str:
     mode, runbook = _split(arg)
     listed = next((entry for entry in index.listing.get(mode, []) if entry.id == runbook), None)
     message = badge_message(listed, mode, index)[0] if listed else "not run"
-    return str(_macros().badge_img(runbook, message))
+    return markup.badge_img(runbook, message)
 
 
 def _render_printcheck(arg: str, index: ResultsIndex) -> str:
-    return str(_macros().print_check(index.get(*_split(arg)), index.stale_after))
+    return markup.print_check(index.get(*_split(arg)), index.stale_after)
 
 
 def _render_runbook(arg: str, index: ResultsIndex) -> str:
@@ -111,21 +108,21 @@ def _render_runbook(arg: str, index: ResultsIndex) -> str:
     mode, runbook = _split(target)
     results = [index.get(mode, f"{runbook}/{check}") for check in ids.split(",") if check]
     state, counts = runbook_state(results)
-    return str(_macros().aggregate(state, counts, len(results)))
+    return markup.aggregate(state, counts, len(results))
 
 
 def _render_summary(arg: str, index: ResultsIndex) -> str:
     results: list[Result | None] = list(index.for_mode(arg).values())
     state, counts = runbook_state(results)
-    return str(_macros().aggregate(state, counts, len(results)))
+    return markup.aggregate(state, counts, len(results))
 
 
 def _render_lastrun(arg: str, index: ResultsIndex) -> str:
-    return str(_macros().last_run(index.runs.get(arg), index.stale_after))
+    return markup.last_run(index.runs.get(arg), index.stale_after)
 
 
 def _render_maintenance(arg: str, index: ResultsIndex) -> str:
-    return str(_macros().maintenance_banner(index.notices.get(arg, [])))
+    return markup.maintenance_banner(index.notices.get(arg, []))
 
 
 RENDERERS: dict[str, Callable[[str, ResultsIndex], str]] = {

@@ -18,7 +18,7 @@
       el.textContent = ago((Date.now() - t) / 1000);
     });
   }
-  // The contract (partials/results.html, macro `ran`): data-rb-ran is the run's
+  // The contract (generator/site/markup.py, `ran`): data-rb-ran is the run's
   // ISO 8601 UTC time, data-rb-stale-after the limit in seconds, on the element or
   // on the nearest one around it (the dashboard says it once, on its table).
   // Not-run results carry neither and are left alone.
@@ -61,7 +61,7 @@
       if (sizes) sizes.observe(code);
     });
   }
-  // Maintenance banners (partials/results.html, macro maintenance_banner): each window lists its
+  // Maintenance banners (generator/site/markup.py, maintenance_banner): each window lists its
   // occurrences as data-rb-intervals, ISO 8601 UTC "start/end" pairs; the one holding the time the
   // page is viewed shows the window (and the banner), with its end.
   function activeUntil(intervals, now) {
