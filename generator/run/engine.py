@@ -19,10 +19,11 @@ import socket
 import ssl
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Coroutine, Sequence
+from typing import Any, Callable, Coroutine, Iterator, Sequence
 
 from generator.format.model import CheckSpec
 from generator.format.defaults import DEFAULT_TIMEOUT
@@ -236,16 +237,26 @@ def _collect(task: asyncio.Task[Result], spec: CheckSpec, mode: str, options: Ru
 
 def run_checks_sync(specs: Sequence[CheckSpec], mode: str, root: Path, options: RunOptions,
                     on_result: Callable[[Result], None] | None = None) -> list[Result]:
-    # A full collection walks every object alive: 70-80 ms with the loop stalled at 10,000 checks, which
-    # lands on whichever checks are waiting for bytes. What exists before the run is frozen, and during
-    # the run only the young generations are collected (the run's garbage is short-lived). No
-    # gc.collect() first: it costs time in proportion to the caller's whole heap (0.5 s per run in a test
-    # process holding botocore's service models); a loop of runs (--every) collects between them.
+    with young_collections_only():
+        return asyncio.run(run_checks(specs, mode, root, options, on_result))
+
+
+@contextmanager
+def young_collections_only() -> Iterator[None]:
+    """No full collection inside: what exists on entry is frozen, and only the young generations are
+    collected (the work's garbage is short-lived).
+
+    A full collection walks every object alive: 70-80 ms with the loop stalled at 10,000 checks, which
+    lands on whichever checks are waiting for bytes, and again in the middle of recording and stamping
+    (the results of a run are alive then). No gc.collect() first: it costs time in proportion to the
+    caller's whole heap (0.5 s per run in a test process holding botocore's service models); a loop of
+    runs (--every) collects between them.
+    """
     gc.freeze()
     thresholds = gc.get_threshold()
     gc.set_threshold(thresholds[0], thresholds[1], 1_000_000)
     try:
-        return asyncio.run(run_checks(specs, mode, root, options, on_result))
+        yield
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()

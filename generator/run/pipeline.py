@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from generator.errors import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, RunbooksError, UsageError
 from generator.format.model import Catalog, CheckSpec
-from generator.run.engine import RunOptions, run_checks_sync, utc_now
+from generator.run.engine import RunOptions, run_checks_sync, utc_now, young_collections_only
 from generator.run.results import DEFAULT_FAIL_ON, FAIL_ON, Result, Run, parse_utc, recordable
 
 if TYPE_CHECKING:
@@ -103,7 +103,8 @@ def run(request: RunRequest) -> RunReport:
     if catalog is not None:
         results = _in_maintenance(catalog, request, results, started_at)
     report = RunReport(_record_of(request, results, started_at, time.perf_counter() - started))
-    _keep(request, catalog, report, precisely)
+    with young_collections_only():  # the results are alive while they are recorded, written and stamped
+        _keep(request, catalog, report, precisely)
     return report
 
 

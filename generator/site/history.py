@@ -15,7 +15,7 @@ the strip's text alternative says what it shows, for a screen reader
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Sequence
 
 from markupsafe import Markup
@@ -69,11 +69,11 @@ class Strip:
     def summary(self) -> str:
         return describe([(cell.started_at, cell.state) for cell in self.cells])
 
-    @property
+    @cached_property
     def html(self) -> Markup:
         return strip_html(self)
 
-    @property
+    @cached_property
     def compact(self) -> Markup:
         return strip_compact_html(self)
 
