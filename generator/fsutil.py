@@ -20,10 +20,14 @@ __all__ = ["write_atomic", "fresh_dir", "locked"]
 _T = TypeVar("_T")
 
 
-def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None, exclusive: bool = False) -> None:
+def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None, exclusive: bool = False,
+                 durable: bool = True) -> None:
     """Replace ``path`` with ``data``; it keeps its mode, or takes ``mode`` (a new file: the umask's).
 
     With ``exclusive``, an existing ``path`` is never replaced: FileExistsError (the file appears whole, or not).
+    Readers see the old file or the new one, never part of one, either way; ``durable`` (the default) also
+    syncs the data to disk before the rename, so a crash cannot leave an empty file in its place. Files that
+    are drawn again from durable ones (stamped pages, from the results store) can skip that.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -37,7 +41,8 @@ def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None, excl
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if mode is not None:
             os.chmod(tmp, mode)
         if exclusive:

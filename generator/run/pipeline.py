@@ -287,7 +287,7 @@ def _stamp(catalog: Catalog, site: Path, info: RunInfo, results: list[Result],
     from generator.site.badges import write_badges
     from generator.site.stamp import filtered_index, stamp_site
 
-    index = filtered_index(catalog)
+    index = filtered_index(catalog, [info.mode])  # only this mode's slots are stamped
     ran = [r for r in results if recordable(r)]
     if not recorded:
         index.results[info.mode].update({r.key: r for r in ran})

@@ -88,9 +88,12 @@ class RunRecord:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "RunRecord":
         states = data.get("states")
+        if not isinstance(states, dict):
+            states = {}
+        elif not all(type(v) is str for v in states.values()):  # JSON keys are strings already
+            states = {str(k): str(v) for k, v in states.items()}
         return cls(str(data.get("id", "")), str(data.get("started_at", "")), str(data.get("commit", "")),
-                   {str(k): str(v) for k, v in states.items()} if isinstance(states, dict) else {},
-                   str(data.get("vantage", "")), str(data.get("at", "")))
+                   states, str(data.get("vantage", "")), str(data.get("at", "")))
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "started_at": self.started_at, "commit": self.commit,

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from generator.fsutil import write_atomic
 
@@ -26,8 +25,9 @@ _SLOT = re.compile(rb"<!--rb:(?P<kind>[a-z]+):(?P<arg>[^<>]*?)-->(?P<body>.*?)<!
 _CLOSE = b"<!--/rb-->"
 
 
-@dataclass(frozen=True)
-class Located:
+class Located(NamedTuple):
+    """A slot of a page (a tuple: a site's index holds thousands, read at every stamp)."""
+
     kind: str
     arg: str
     start: int  # the body's first byte
@@ -79,4 +79,4 @@ def load_slot_index(site: Path) -> dict[str, list[Located]]:
 def save_slot_index(site: Path, index: dict[str, list[Located]]) -> None:
     body = ",\n".join(f"{json.dumps(page)}: {json.dumps([[s.kind, s.arg, s.start, s.end] for s in slots])}"
                       for page, slots in sorted(index.items()))
-    write_atomic(site / INDEX_FILE, "{\n" + body + "\n}\n")
+    write_atomic(site / INDEX_FILE, "{\n" + body + "\n}\n", durable=False)  # lost, the pages are scanned again

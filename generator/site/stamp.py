@@ -180,7 +180,7 @@ def stamp_site(site_dir: Path, index: ResultsIndex, modes: list[str], touched: s
             continue
         stamped, slot_index[rel] = splice(data, slots, lambda kind, arg: _render(kind, arg, index, modes, touched))
         if stamped != data:
-            write_atomic(page, stamped)
+            write_atomic(page, stamped, durable=False)  # drawn from the store, which is durable
             changed.append(page)
     save_slot_index(site_dir, slot_index)
     return changed
@@ -216,13 +216,14 @@ def _render(kind: str, arg: str, index: ResultsIndex, modes: list[str], touched:
     return RENDERERS[kind](arg, index) if _affected(kind, arg, modes, touched) else None
 
 
-def filtered_index(catalog: "Catalog") -> ResultsIndex:
-    """Stored results, limited to checks that exist now, so removed checks vanish; with
-    the project's settings for showing them and the checks each mode lists."""
-    index = load_index(catalog.root, catalog.project.modes)
+def filtered_index(catalog: "Catalog", modes: list[str] | None = None) -> ResultsIndex:
+    """Stored results of ``modes`` (default: all), limited to checks that exist now, so removed checks
+    vanish; with the project's settings for showing them and the checks each mode lists."""
+    modes = list(catalog.project.modes) if modes is None else modes
+    index = load_index(catalog.root, modes)
     index.stale_after = catalog.project.stale_after
     index.flapping = catalog.project.history["flapping"]
-    for mode in catalog.project.modes:
+    for mode in modes:
         keep = {c.key for v in catalog.views(mode) for c in v.active_checks}
         index.results[mode] = {k: r for k, r in index.for_mode(mode).items() if k in keep}
         index.vantages[mode] = {k: v for k, v in index.vantages.get(mode, {}).items() if k in keep}
