@@ -187,6 +187,33 @@ def test_mkdocs_serve_dirty_builds_the_edited_pages_and_keeps_search_whole(built
         proc.wait(timeout=10)
 
 
+def test_plain_mkdocs_serve_builds_an_edit_like_dirty_and_a_new_title_in_full(built):
+    """A plain `mkdocs serve`: a save that changes a runbook's text builds only the pages it changed (the log
+    says so); one that changes a title, and so every page's navigation, is followed by a full build."""
+    built.write("other", "title: Other runbook\nsummary: Stays as it is.\nsections:\n  - title: Untouched\n"
+                         "    body: Nothing here changes.\n")
+    port = free_port()
+    log = built.root / "serve.log"
+    with log.open("w") as sink:
+        proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"],
+                                cwd=built.root, stdout=sink, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert _poll(f"{base}/local/api/", "Restart the API"), log.read_text()
+        built.write("api", RUNBOOK.replace("Restart it **carefully**.", "Restart it **gently**."))
+        assert _poll(f"{base}/local/api/", "gently"), log.read_text()
+        assert "only runbook text changed" in log.read_text()
+        assert "Restart the API" in _get(f"{base}/local/other/")  # its navigation, untouched
+        built.write("api", RUNBOOK.replace("title: Restart the API", "title: Revive the API"))
+        assert _poll(f"{base}/local/other/", "Revive the API"), log.read_text()  # another page's navigation
+        assert "the navigation changed: building every page" in log.read_text()
+        locations = {doc["location"].split("#")[0] for doc in json.loads(_get(f"{base}/search/search_index.json"))["docs"]}
+        assert {"local/api/", "local/other/", "hybrid/other/"} <= locations
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def _poll(url: str, text: str, seconds: float = 60) -> bool:
     deadline = time.time() + seconds
     while time.time() < deadline:

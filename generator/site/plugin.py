@@ -30,7 +30,7 @@ from generator.run.store import ResultsIndex
 from generator.site.badges import write_badges
 from generator.site.render import nav, render_pages
 from generator.provenance import BuildInfo, build_info
-from generator.site.serving import ServeCache
+from generator.site.serving import Rebuild, ServeCache
 from generator.site.slotindex import Located, locate, save_slot_index
 from generator.site.slots import MARK
 from generator.site.stamp import filtered_index, stamp_html
@@ -49,9 +49,12 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
     catalog: Catalog | None = None
     index: ResultsIndex | None = None
     preloaded: Catalog | None = None  # the catalog `runbooks build` already validated: not read twice
-    serving: ServeCache | None = None  # under `mkdocs serve --dirty`: pages as files, built when they change
+    serving: ServeCache | None = None  # under `mkdocs serve`: pages as files, built when they change
     built: BuildInfo | None = None  # what pages say they were generated from (fixed for a serve session)
+    serve: bool = False  # `mkdocs serve`, with or without --dirty
     dirty_serve: bool = False
+    navigation: str | None = None  # the last build's, to tell whether a dirty build left other pages' stale
+    navigation_changed: bool = False
 
     def __init__(self) -> None:
         super().__init__()
@@ -59,7 +62,8 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this keeps the plugin alive across `mkdocs serve` rebuilds, with what it remembers.
-        self.dirty_serve = command == "serve" and dirty
+        self.serve = command == "serve"
+        self.dirty_serve = self.serve and dirty
 
     def _root(self, config: Any) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -74,12 +78,15 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         except ConfigError as exc:
             raise PluginError(f"invalid runbooks:\n{exc}") from None
         self.index = filtered_index(self.catalog)
-        if self.dirty_serve:
+        if self.serve:
             self.serving = self.serving or ServeCache(root)
             self.built = self.built or build_info(root)
         if self.catalog.project.title and config.site_name in (None, "", "Runbooks"):
             config.site_name = self.catalog.project.title
         config.nav = nav(self.catalog) + list(config.nav or [])  # the project's own pages after the modes
+        navigation = repr((config.site_name, config.nav))
+        self.navigation_changed = self.navigation is not None and navigation != self.navigation
+        self.navigation = navigation
         _add_what_pages_need(config)
         return config
 
@@ -130,7 +137,10 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
             self.serving.keep_search_whole(Path(config.site_dir))
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
-        server.watch(str(self._root(config) / "runbooks"))
+        runbooks = self._root(config) / "runbooks"
+        server.watch(str(runbooks))
+        if not self.dirty_serve:  # a plain serve: a save of runbook text builds only the pages it changed
+            server.builder = Rebuild(builder, config, runbooks, lambda: self.navigation_changed)
         return server
 
 
