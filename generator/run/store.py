@@ -142,7 +142,13 @@ class ResultsIndex:
 
     def states_of(self, mode: str, key: str) -> list[tuple[str, str]]:
         """``(started_at, state)`` of one check in the kept runs that ran it, oldest first."""
-        return [(run.started_at, run.states[key]) for run in self.history.get(mode, []) if key in run.states]
+        by_key = self.drawn.get(("states", mode))
+        if by_key is None:  # every check's, in one pass over the history (pages ask for all of them)
+            by_key = self.drawn[("states", mode)] = {}
+            for run in self.history.get(mode, []):
+                for check, state in run.states.items():
+                    by_key.setdefault(check, []).append((run.started_at, state))
+        return list(by_key.get(key, []))
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -14,6 +14,7 @@ label when it is older, at view time; not-run results carry neither and stay as 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, Protocol, Sequence
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ def esc(value: Any) -> str:
             .replace('"', "&#34;").replace("'", "&#39;"))
 
 
+@lru_cache(maxsize=256)  # the checks of a run share its time
 def ran(iso: str | None, stale_after: float | None = None) -> str:
     """The staleness attributes of an element showing a result (none for a result that has not run)."""
     if not iso:
@@ -61,9 +63,10 @@ def ran(iso: str | None, stale_after: float | None = None) -> str:
 
 def badge(state: str, tip: str = "") -> str:
     """A state in words with its icon (never colour alone); ``tip`` is its tooltip."""
+    icon = ICONS[state]  # a state is one of these names (a KeyError otherwise), so it needs no escaping
     title = f' title="{esc(tip)}"' if tip else ""
-    return (f'<span class="rb-state rb-state--{esc(state.lower())}" data-rb-state="{esc(state)}"{title}>'
-            f'<span class="rb-state__icon" aria-hidden="true">{ICONS[state]}</span> {LABELS[state]}</span>')
+    return (f'<span class="rb-state rb-state--{state.lower()}" data-rb-state="{state}"{title}>'
+            f'<span class="rb-state__icon" aria-hidden="true">{icon}</span> {LABELS[state]}</span>')
 
 
 def badge_img(runbook: str, message: str) -> str:
@@ -71,6 +74,7 @@ def badge_img(runbook: str, message: str) -> str:
     return f'<img class="rb-badge" src="badge.svg" alt="{esc(runbook)}: {esc(message)}">'
 
 
+@lru_cache(maxsize=256)  # the checks of a run share its time
 def when(iso: str) -> str:
     return f'<time class="rb-time" datetime="{esc(iso)}">{esc(_utc(iso))}</time>'
 
