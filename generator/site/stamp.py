@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -74,15 +73,15 @@ def history_strip(index: ResultsIndex, mode: str, key: str) -> Strip:
     """Drawn once per index: a check's strip is on its runbook page and on the dashboard."""
     found = index.drawn.get((mode, key))
     if not isinstance(found, Strip):
-        found = index.drawn[(mode, key)] = _shared_strip(tuple(index.states_of(mode, key)), index.flapping)
+        # Checks with the same history share one strip, drawn once: in a run of 1000 checks most were OK in
+        # every kept run, so a stamp draws a few dozen strips instead of a thousand. Kept with the index (a
+        # --every loop draws new ones each run and lets the old ones go).
+        entries = tuple(index.states_of(mode, key))
+        shared = index.drawn.get(("strip", entries))
+        if not isinstance(shared, Strip):
+            shared = index.drawn[("strip", entries)] = strip(entries, index.flapping)
+        found = index.drawn[(mode, key)] = shared
     return found
-
-
-@lru_cache(maxsize=4096)
-def _shared_strip(entries: tuple[tuple[str, str], ...], flapping: int) -> Strip:
-    """Checks with the same history share one strip, drawn once: in a run of 1000 checks most were OK in
-    every kept run, so a stamp draws a few dozen strips instead of a thousand (a strip is immutable)."""
-    return strip(entries, flapping)
 
 
 def _render_history(arg: str, index: ResultsIndex) -> str:
