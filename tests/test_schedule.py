@@ -163,9 +163,12 @@ def rss_kib(pid: int) -> int:
     return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))  # type: ignore[union-attr]
 
 
-def test_memory_stays_flat_over_200_runs(looped):
-    """Tiny runs (one file check, no site) each recording into the store: what grows, grows per run."""
-    proc = every(looped, "--runbook", "quick", "--every", "1ms", "--jitter", "0s")
+@pytest.mark.parametrize("stamping", [False, True], ids=["store", "store-and-site"])
+def test_memory_stays_flat_over_200_runs(looped, stamping):
+    """Tiny runs (one file check) each recording into the store, and stamping the site: what grows, grows
+    per run (a cache of what pages drew would)."""
+    site = ["--site", str(looped.root / "site")] if stamping else []
+    proc = every(looped, "--runbook", "quick", "--every", "1ms", "--jitter", "0s", *site)
     lines = Lines(proc)
     try:
         for _ in range(10):
