@@ -20,7 +20,7 @@ from typing import Sequence
 
 from markupsafe import Markup
 
-from generator.site.markup import esc
+from generator.site.markup import LABELS, esc, utc_text
 
 __all__ = ["Cell", "Strip", "state_changes", "strip", "strip_html", "strip_compact_html", "describe", "STRIP_HEIGHT"]
 
@@ -32,7 +32,6 @@ _MIN_PITCH, _MAX_PITCH = 4, 10
 _HEIGHT = {"CRITICAL": 4, "UNKNOWN": 4, "WARNING": 3, "OK": 2, "MAINTENANCE": 2, "SKIPPED": 1, "NOTRUN": 1}
 # The text alternative's order, and its words (as the result badges say them).
 _ORDER = ("OK", "WARNING", "CRITICAL", "UNKNOWN", "MAINTENANCE", "SKIPPED", "NOTRUN")
-_LABELS = {"NOTRUN": "NOT RUN"}
 _FAILURES = frozenset({"WARNING", "CRITICAL", "UNKNOWN"})
 
 
@@ -93,7 +92,7 @@ def describe(entries: Sequence[tuple[str, str]]) -> str:
     if not entries:
         return "no history yet"
     states = [state for _, state in entries]
-    counts = [f"{states.count(s)} {_LABELS.get(s, s)}" for s in (*_ORDER, *sorted(set(states) - set(_ORDER)))
+    counts = [f"{states.count(s)} {LABELS.get(s, s)}" for s in (*_ORDER, *sorted(set(states) - set(_ORDER)))
               if s in states]
     failures = [started_at for started_at, state in entries if state in _FAILURES]
     last = f"last failure {_minute(failures[-1])}" if failures else "no failures"
@@ -122,10 +121,10 @@ def _cell(cell: Cell) -> str:
 def _drawn_cell(x: int, width: int, state: str, started_at: str) -> str:
     """Remembered: the checks of one run share its time, so a page of 1000 strips draws each cell a few times."""
     height = STRIP_HEIGHT * _HEIGHT.get(state, 1) // 4
-    when = esc(started_at.replace("T", " ").replace("Z", " UTC"))
+    when = esc(utc_text(started_at))
     return (f'<rect class="rb-strip__cell rb-strip__cell--{esc(state.lower())}" x="{x}" y="{STRIP_HEIGHT - height}" '
             f'width="{width}" height="{height}" rx="1" fill="{_FILLS.get(state, _FILLS["NOTRUN"])}">'
-            f"<title>{when}: {esc(_LABELS.get(state, state))}</title></rect>")
+            f"<title>{when}: {esc(LABELS.get(state, state))}</title></rect>")
 
 
 def strip_html(s: Strip) -> Markup:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from generator.site.dashboard import Group
     from generator.site.vantages import VantageState
 
-__all__ = ["LABELS", "ICONS", "esc", "ran", "badge", "badge_img", "when", "check_badge", "vantage_states",
+__all__ = ["LABELS", "ICONS", "esc", "utc_text", "ran", "badge", "badge_img", "when", "check_badge", "vantage_states",
            "check_cell", "aggregate", "last_run", "dashboard", "maintenance_banner", "print_check"]
 
 LABELS = {"OK": "OK", "WARNING": "WARNING", "CRITICAL": "CRITICAL", "UNKNOWN": "UNKNOWN", "SKIPPED": "SKIPPED",
@@ -76,10 +76,11 @@ def badge_img(runbook: str, message: str) -> str:
 
 @lru_cache(maxsize=256)  # the checks of a run share its time
 def when(iso: str) -> str:
-    return f'<time class="rb-time" datetime="{esc(iso)}">{esc(_utc(iso))}</time>'
+    return f'<time class="rb-time" datetime="{esc(iso)}">{esc(utc_text(iso))}</time>'
 
 
-def _utc(iso: str) -> str:
+def utc_text(iso: str) -> str:
+    """``2026-12-02T05:54:12Z`` as ``2026-12-02 05:54:12 UTC``."""
     return str(iso).replace("T", " ").replace("Z", " UTC")
 
 
@@ -125,7 +126,7 @@ def check_cell(r: Result | None, stale_after: float | None, vantages: Sequence[V
     return "".join(parts)
 
 
-def aggregate(state: str, counts: Iterable[tuple[str, int]], total: int = 0) -> str:
+def aggregate(state: str, counts: Iterable[tuple[str, int]]) -> str:
     """A runbook's (or a mode's) worst state, and how many checks are in each state."""
     each = "".join(f'<span class="rb-count rb-count--{esc(name.lower())}">{n} {LABELS[name].lower()}</span>'
                    for name, n in counts if n)
@@ -152,7 +153,7 @@ def dashboard(groups: Iterable[tuple[Group, str, list[tuple[str, int]], Sequence
         runbook = esc(group.runbook)
         parts.append(f'\n<tbody id="{runbook}" class="rb-dashboard__group" data-rb-group-state="{esc(state)}">\n'
                      f'<tr class="rb-dashboard__runbook"><th colspan="6"><a href="../{runbook}/">{esc(group.title)}</a> '
-                     f'{aggregate(state, counts, len(group.rows))}</th></tr>')
+                     f'{aggregate(state, counts)}</th></tr>')
         for row, drawn in zip(group.rows, strips):
             r, check = row.result, esc(row.check)
             if r is None:
@@ -193,7 +194,7 @@ def print_check(r: Result | None, stale_after: float | None) -> str:
         return f'<span class="rb-result rb-result--print">{check_badge(r, stale_after)} <span class="rb-observed">{NOT_RUN}</span></span>'
     return (f'<span class="rb-result rb-result--print">{check_badge(r, stale_after)} '
             f'<span class="rb-observed">{esc(_truncate(r.observed or r.summary, PRINT_OBSERVED))}</span> '
-            f'<span class="rb-meta">ran <time class="rb-abstime" datetime="{esc(r.started_at)}">{esc(_utc(r.started_at))}'
+            f'<span class="rb-meta">ran <time class="rb-abstime" datetime="{esc(r.started_at)}">{esc(utc_text(r.started_at))}'
             f'</time></span></span>')
 
 

@@ -172,14 +172,11 @@ MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
 }
 STYLESHEETS = ("assets/fonts/fonts.css", "assets/runbooks.css", "assets/print.css", "assets/phone.css")  # the bundled faces first
 SCRIPTS = ("assets/runbooks.js", "assets/checklist.js", "assets/print.js")
-# Material features the pages are laid out for: each mode is a top-level tab, and commands have a copy button.
-FEATURES = ("navigation.tabs", "content.code.copy")
+# Material features the pages are laid out for: each page carries only its own mode's navigation (without it,
+# every page of a 300-runbook site listed the 900 runbooks of all modes, and rendering that was most of the
+# build), each mode is a top-level tab, and commands have a copy button.
+FEATURES = ("navigation.prune", "navigation.tabs", "content.code.copy")
 MATERIAL_FONT = {"text": "Roboto", "code": "Roboto Mono"}  # Material's default theme.font
-
-
-# Each page carries only its own mode's navigation: without it, every page of a 300-runbook site listed the
-# 900 runbooks of all modes, and rendering that was most of the build.
-THEME_FEATURES = ("navigation.prune",)
 
 
 def _add_what_pages_need(config: Any) -> None:
@@ -187,7 +184,7 @@ def _add_what_pages_need(config: Any) -> None:
     keeping the project's settings."""
     config.theme.dirs.append(str(THEME_TEMPLATES))
     features = config.theme.get("features") or []
-    config.theme["features"] = [*features, *(f for f in THEME_FEATURES if f not in features)]
+    config.theme["features"] = [*features, *(f for f in FEATURES if f not in features)]
     for name, options in MARKDOWN_EXTENSIONS.items():
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
@@ -196,8 +193,6 @@ def _add_what_pages_need(config: Any) -> None:
     config.extra_css.extend(css for css in STYLESHEETS if css not in listed_css)
     listed_js = {str(entry) for entry in config.extra_javascript}
     config.extra_javascript.extend(js for js in SCRIPTS if js not in listed_js)
-    features = config.theme["features"]
-    features.extend(feature for feature in FEATURES if feature not in features)
     if config.theme["font"] == MATERIAL_FONT:
         # Material's default faces are the ones the site carries (assets/fonts/): no Google Fonts, so it works
         # offline, in the middle of an outage.

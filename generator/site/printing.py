@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 
 from generator.errors import RunbooksError, UsageError
 from generator.format.catalog import load_catalog
+from generator.format.model import Catalog
 from generator.fsutil import write_atomic
 
 __all__ = ["PAPERS", "BROWSERS", "PrintJob", "find_chromium", "print_pdf", "print_url", "fontconfig_env"]
@@ -74,9 +75,8 @@ def find_chromium() -> str:
     raise RunbooksError(f"Chromium not found (looked for {', '.join(BROWSERS)} on PATH); {INSTALL_HINT}")
 
 
-def _page(job: PrintJob) -> str:
+def _page(job: PrintJob, catalog: Catalog) -> str:
     """The page to print, relative to the site root; validated against the runbooks."""
-    catalog = load_catalog(job.root)
     if job.mode not in catalog.project.modes:
         raise UsageError(f"unknown mode '{job.mode}'; modes: {', '.join(catalog.project.modes)}")
     if job.runbook is None:
@@ -92,7 +92,8 @@ def print_pdf(job: PrintJob) -> Path:
     """Write the PDF to ``job.out`` (atomically); return its path."""
     if job.paper not in PAPERS:
         raise UsageError(f"unknown paper '{job.paper}'; expected one of: {', '.join(PAPERS)}")
-    page = _page(job)
+    catalog = load_catalog(job.root)
+    page = _page(job, catalog)
     browser = find_chromium()  # before a build: fail fast when there is nothing to print with
     if job.site is not None:
         return _print(browser, _existing(job.site / page), job)
@@ -100,7 +101,7 @@ def print_pdf(job: PrintJob) -> Path:
 
     with tempfile.TemporaryDirectory(prefix="runbooks-print-") as tmp:
         site = Path(tmp) / "site"
-        build_site(job.root, site)
+        build_site(job.root, site, catalog=catalog)  # the catalogue validated above, not read again
         return _print(browser, site / page, job)
 
 

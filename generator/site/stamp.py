@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from generator.format.maintenance import Notice, horizon
 from generator.fsutil import write_atomic
@@ -115,13 +115,13 @@ def _render_runbook(arg: str, index: ResultsIndex) -> str:
     mode, runbook = _split(target)
     results = [index.get(mode, f"{runbook}/{check}") for check in ids.split(",") if check]
     state, counts = runbook_state(results)
-    return markup.aggregate(state, counts, len(results))
+    return markup.aggregate(state, counts)
 
 
 def _render_summary(arg: str, index: ResultsIndex) -> str:
     results: list[Result | None] = list(index.for_mode(arg).values())
     state, counts = runbook_state(results)
-    return markup.aggregate(state, counts, len(results))
+    return markup.aggregate(state, counts)
 
 
 def _render_lastrun(arg: str, index: ResultsIndex) -> str:
@@ -165,9 +165,11 @@ def stamp_site(site_dir: Path, index: ResultsIndex, modes: list[str], touched: s
     """
     slot_index = load_slot_index(site_dir)
     changed = []
+    # The runbooks holding a touched check, worked out once: a runbook's own slots ask for them on every page.
+    scope = None if touched is None else _Touched(touched, {key.partition("/")[0] for key in touched})
     for rel in _pages(site_dir, slot_index, modes):
         known = slot_index.get(rel)
-        if known is not None and not any(_affected(s.kind, s.arg, modes, touched) for s in known):
+        if known is not None and not any(_affected(s.kind, s.arg, modes, scope) for s in known):
             continue
         page = site_dir / rel
         try:
@@ -177,7 +179,7 @@ def stamp_site(site_dir: Path, index: ResultsIndex, modes: list[str], touched: s
         slots = known if known is not None else locate(data)
         if not slots:
             continue
-        stamped, slot_index[rel] = splice(data, slots, lambda kind, arg: _render(kind, arg, index, modes, touched))
+        stamped, slot_index[rel] = splice(data, slots, lambda kind, arg: _render(kind, arg, index, modes, scope))
         if stamped != data:
             write_atomic(page, stamped, durable=False)  # drawn from the store, which is durable
             changed.append(page)
@@ -197,7 +199,12 @@ def _pages(site_dir: Path, slot_index: dict[str, list[Located]], modes: list[str
 _PER_RUNBOOK = frozenset({"badgeimg", "maintenance"})
 
 
-def _affected(kind: str, arg: str, modes: list[str], touched: set[str] | None) -> bool:
+class _Touched(NamedTuple):
+    keys: set[str]  # runbook/check
+    runbooks: set[str]  # the runbooks those checks are in
+
+
+def _affected(kind: str, arg: str, modes: list[str], touched: _Touched | None) -> bool:
     mode, key = _split(arg)
     if kind not in RENDERERS or mode not in modes:
         return False
@@ -205,13 +212,13 @@ def _affected(kind: str, arg: str, modes: list[str], touched: set[str] | None) -
         return True
     if kind == "runbook":
         runbook, _, ids = key.partition(":")
-        return any(f"{runbook}/{check}" in touched for check in ids.split(","))
+        return any(f"{runbook}/{check}" in touched.keys for check in ids.split(","))
     if kind in _PER_RUNBOOK:  # a runbook's slot: it changes with any of its checks
-        return any(touched_key.startswith(f"{key}/") for touched_key in touched)
-    return key in touched
+        return key in touched.runbooks
+    return key in touched.keys
 
 
-def _render(kind: str, arg: str, index: ResultsIndex, modes: list[str], touched: set[str] | None) -> str | None:
+def _render(kind: str, arg: str, index: ResultsIndex, modes: list[str], touched: _Touched | None) -> str | None:
     return RENDERERS[kind](arg, index) if _affected(kind, arg, modes, touched) else None
 
 
