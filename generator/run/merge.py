@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -30,12 +30,12 @@ from generator.errors import RunbooksError
 from generator.format.catalog import load_catalog
 from generator.format.model import Catalog
 from generator.run.remote import is_s3, read_all
-from generator.run.results import Result, recordable
+from generator.run.results import Result, parse_utc, recordable
 from generator.run.store import SCHEMA_VERSION, RunInfo, fold_runs
 
 __all__ = ["RunFile", "MergeReport", "read_run", "merge"]
 
-_TIME = "%Y-%m-%dT%H:%M:%SZ"
+_TIME = "%Y-%m-%dT%H:%M:%SZ"  # what parse_utc reads: a corrected start is written back in it
 
 
 @dataclass
@@ -53,17 +53,13 @@ class MergeReport:
     badges: list[Path] = field(default_factory=list)
 
 
-def _parse_time(text: str) -> datetime:
-    return datetime.strptime(text, _TIME).replace(tzinfo=timezone.utc)
-
-
 def _corrected(data: dict[str, Any], stored_at: datetime | None) -> str:
     """The run's start on the object store's clock, when the file says when its runner uploaded it."""
     started = str(data["started_at"])
     if stored_at is None or not data.get("uploaded_at"):
         return started
-    offset = stored_at - _parse_time(str(data["uploaded_at"]))
-    return (_parse_time(started) + offset).strftime(_TIME)
+    offset = stored_at - parse_utc(str(data["uploaded_at"]))
+    return (parse_utc(started) + offset).strftime(_TIME)
 
 
 def read_run(name: str, text: str, stored_at: datetime | None = None) -> RunFile:
