@@ -113,7 +113,8 @@ def merge(root: Path, sources: Sequence[str], site: Path | None = None, catalog:
         from generator.site.badges import write_badges
         from generator.site.stamp import filtered_index, stamp_site
 
-        index = filtered_index(catalog)
-        report.stamped = stamp_site(site, index, sorted(by_mode))
-        report.badges = write_badges(site, index, sorted(by_mode))
+        modes = sorted(by_mode)
+        index = filtered_index(catalog, modes)  # only these modes' slots are stamped
+        report.stamped = stamp_site(site, index, modes)
+        report.badges = write_badges(site, index, modes)
     return report
