@@ -128,6 +128,10 @@ class Catalog:
     def views(self, mode: str) -> list[RunbookView]:
         return [rb.views[mode] for rb in self.runbooks.values() if mode in rb.views]
 
+    def check_keys(self, mode: str) -> set[str]:
+        """The ``runbook/check`` keys of the checks that exist in ``mode`` (what the store keeps for it)."""
+        return {c.key for v in self.views(mode) for c in v.active_checks}
+
     def windows(self) -> list[Window]:
         """Every declared maintenance window: the project's, then each runbook's."""
         return [*self.project.maintenance, *(w for rb in self.runbooks.values() for w in rb.maintenance)]

@@ -106,7 +106,7 @@ def merge(root: Path, sources: Sequence[str], site: Path | None = None, catalog:
                                 f"({', '.join(catalog.project.modes)})")
         by_mode.setdefault(run.info.mode, []).append(run)
     for mode, runs in by_mode.items():
-        keep = {c.key for v in catalog.views(mode) for c in v.active_checks}
+        keep = catalog.check_keys(mode)
         fold_runs(root, mode, [(r.info, r.results) for r in runs], keep, catalog.project.history["keep"])
         report.runs[mode] = len({(r.info.id, r.info.vantage) for r in runs})
     if site is not None and by_mode:
