@@ -13,14 +13,11 @@ import argparse
 import gc
 import os
 import sys
-import tempfile
 import time
-import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
 
 from generator.errors import EXIT_CONFIG, EXIT_INTERRUPTED, EXIT_OK, EXIT_SOFTWARE, ConfigError, RunbooksError
-from generator.run.reporters import REPORTERS
 
 if TYPE_CHECKING:
     from generator.format.maintenance import Window
@@ -118,6 +115,9 @@ def guard(prog: str, func: Callable[[Sequence[str] | None], int], argv: Sequence
 
 def _crash_log(prog: str) -> str:
     """The traceback, in $TMPDIR/<prog>-crash-<pid>.log: one log per process, so no run overwrites another's."""
+    import tempfile
+    import traceback
+
     from generator.fsutil import write_atomic
 
     log = Path(tempfile.gettempdir()) / f"{prog}-crash-{os.getpid()}.log"
@@ -375,6 +375,8 @@ def runbooks_main(argv: Sequence[str] | None = None) -> int:
 # ---------------------------------------------------------------- run-checks
 
 def _run_checks_parser(modes: str = "one of the project's modes") -> argparse.ArgumentParser:
+    from generator.run.reporters import REPORTERS
+
     parser = argparse.ArgumentParser(
         prog="run-checks", description="Run a mode's checks concurrently and report (and stamp) the results.",
         epilog=exit_codes_help(RUN_CHECKS_CODES), formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -433,6 +435,7 @@ def _positive_float(text: str) -> float:
 def _outputs(args: argparse.Namespace) -> list[Output]:
     """``--format NAME[=PATH]`` and ``--NAME PATH``, in that order; ``-`` or no path is standard output."""
     from generator.run.pipeline import Output
+    from generator.run.reporters import REPORTERS
 
     wanted = [tuple(spec.split("=", 1)) if "=" in spec else (spec, "-") for spec in args.formats]
     wanted += [(name, getattr(args, name)) for name in REPORTERS if getattr(args, name) is not None]
