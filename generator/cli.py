@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from generator.run.pipeline import Output, RunReport, RunRequest
     from generator.run.results import Result
 
-__all__ = ["runbooks_main", "run_checks_main", "guard"]
+__all__ = ["runbooks_main", "run_checks_main", "guard", "print_report"]
 
 # Exit codes, per command: each --help lists its own.
 _COMMON_CODES = (("2", "bad command-line use"), ("70", "unexpected error (a bug: see the log file named)"),
@@ -361,10 +361,11 @@ def _merge(root: Path, args: argparse.Namespace) -> int:
     from generator.run.merge import merge
 
     site = (root / args.site).resolve()
-    report = merge(root, args.sources, site if (site / "index.html").is_file() else None)
+    built = (site / "index.html").is_file()  # merge stamps pages that exist; it builds none
+    report = merge(root, args.sources, site if built else None)
     runs = ", ".join(f"{n} {mode}" for mode, n in report.runs.items()) or "none"
     print(f"merged {report.files} file(s): runs {runs}; stamped {len(report.stamped)} page(s) and "
-          f"{len(report.badges)} badge(s)" + ("" if (site / "index.html").is_file() else f" ({site} is not built)"))
+          f"{len(report.badges)} badge(s)" + ("" if built else f" ({site} is not built)"))
     return EXIT_OK
 
 
@@ -492,11 +493,12 @@ def run_checks(argv: Sequence[str] | None) -> int:
         report = run(request)
     finally:
         progress.close()
-    _report(report, request, human)
+    print_report(report, request, human)
     return report.exit_code
 
 
-def _report(report: RunReport, request: RunRequest, human: TextIO) -> None:
+def print_report(report: RunReport, request: RunRequest, human: TextIO) -> None:
+    """What run-checks prints after a run: the summary table, what it stamped and where it uploaded."""
     from generator.run.reporters.table import summary_table
 
     human.write(summary_table(report.run))
@@ -533,7 +535,7 @@ def _run_every(request: RunRequest, args: argparse.Namespace, progress: _Progres
 
     def report(done: RunReport) -> None:
         progress.close()
-        _report(done, request, human)
+        print_report(done, request, human)
 
     def failed(exc: RunbooksError) -> None:
         progress.close()
