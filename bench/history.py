@@ -35,7 +35,7 @@ def record_month(root: Path, mode: str = "local", runs: int = 50, now: float | N
     """Record ``runs`` hourly runs of every check of ``mode`` into the project's store; return the checks."""
     catalog = load_catalog(root)
     checks = [c for v in catalog.views(mode) for c in v.active_checks]
-    keep = {c.key for c in checks}
+    keep = catalog.check_keys(mode)
     end = time.time() if now is None else now
     for run in range(runs):
         started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(end - (runs - 1 - run) * 3600))

@@ -31,11 +31,11 @@ from demo import aws
 from demo.ports import PortTaken
 from demo.prometheus import Prometheus, PrometheusError, demo_targets, find_prometheus, start_prometheus
 from demo.stack import RunningStack, StackError, demo_dir, start_stack, stop_stack
+from generator.cli import print_report
 from generator.errors import EXIT_FAILED, EXIT_OK, RunbooksError
 from generator.format.model import Catalog
 from generator.fsutil import write_atomic
 from generator.run.pipeline import Output, RunRequest, run
-from generator.run.reporters.table import summary_table
 from generator.site.build import build
 
 __all__ = ["run_demo"]
@@ -171,8 +171,7 @@ def _run_aws(root: Path, site: Path, catalog: Catalog, moto: aws.Moto) -> int:
 def _run(request: RunRequest) -> int:
     """One run through the pipeline, reported as run-checks reports it."""
     report = run(request)
-    sys.stdout.write(summary_table(report.run))
-    print(f"stamped {len(report.stamped)} page(s) and {len(report.badges)} badge(s) in {request.site}")
+    print_report(report, request, sys.stdout)
     return report.exit_code
 
 

@@ -13,14 +13,11 @@ import argparse
 import gc
 import os
 import sys
-import tempfile
 import time
-import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
 
 from generator.errors import EXIT_CONFIG, EXIT_INTERRUPTED, EXIT_OK, EXIT_SOFTWARE, ConfigError, RunbooksError
-from generator.run.reporters import REPORTERS
 
 if TYPE_CHECKING:
     from generator.format.maintenance import Window
@@ -29,7 +26,7 @@ if TYPE_CHECKING:
     from generator.run.pipeline import Output, RunReport, RunRequest
     from generator.run.results import Result
 
-__all__ = ["runbooks_main", "run_checks_main", "guard"]
+__all__ = ["runbooks_main", "run_checks_main", "guard", "print_report"]
 
 # Exit codes, per command: each --help lists its own.
 _COMMON_CODES = (("2", "bad command-line use"), ("70", "unexpected error (a bug: see the log file named)"),
@@ -118,6 +115,9 @@ def guard(prog: str, func: Callable[[Sequence[str] | None], int], argv: Sequence
 
 def _crash_log(prog: str) -> str:
     """The traceback, in $TMPDIR/<prog>-crash-<pid>.log: one log per process, so no run overwrites another's."""
+    import tempfile
+    import traceback
+
     from generator.fsutil import write_atomic
 
     log = Path(tempfile.gettempdir()) / f"{prog}-crash-{os.getpid()}.log"
@@ -361,10 +361,11 @@ def _merge(root: Path, args: argparse.Namespace) -> int:
     from generator.run.merge import merge
 
     site = (root / args.site).resolve()
-    report = merge(root, args.sources, site if (site / "index.html").is_file() else None)
+    built = (site / "index.html").is_file()  # merge stamps pages that exist; it builds none
+    report = merge(root, args.sources, site if built else None)
     runs = ", ".join(f"{n} {mode}" for mode, n in report.runs.items()) or "none"
     print(f"merged {report.files} file(s): runs {runs}; stamped {len(report.stamped)} page(s) and "
-          f"{len(report.badges)} badge(s)" + ("" if (site / "index.html").is_file() else f" ({site} is not built)"))
+          f"{len(report.badges)} badge(s)" + ("" if built else f" ({site} is not built)"))
     return EXIT_OK
 
 
@@ -375,6 +376,8 @@ def runbooks_main(argv: Sequence[str] | None = None) -> int:
 # ---------------------------------------------------------------- run-checks
 
 def _run_checks_parser(modes: str = "one of the project's modes") -> argparse.ArgumentParser:
+    from generator.run.reporters import REPORTERS
+
     parser = argparse.ArgumentParser(
         prog="run-checks", description="Run a mode's checks concurrently and report (and stamp) the results.",
         epilog=exit_codes_help(RUN_CHECKS_CODES), formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -433,6 +436,7 @@ def _positive_float(text: str) -> float:
 def _outputs(args: argparse.Namespace) -> list[Output]:
     """``--format NAME[=PATH]`` and ``--NAME PATH``, in that order; ``-`` or no path is standard output."""
     from generator.run.pipeline import Output
+    from generator.run.reporters import REPORTERS
 
     wanted = [tuple(spec.split("=", 1)) if "=" in spec else (spec, "-") for spec in args.formats]
     wanted += [(name, getattr(args, name)) for name in REPORTERS if getattr(args, name) is not None]
@@ -489,11 +493,12 @@ def run_checks(argv: Sequence[str] | None) -> int:
         report = run(request)
     finally:
         progress.close()
-    _report(report, request, human)
+    print_report(report, request, human)
     return report.exit_code
 
 
-def _report(report: RunReport, request: RunRequest, human: TextIO) -> None:
+def print_report(report: RunReport, request: RunRequest, human: TextIO) -> None:
+    """What run-checks prints after a run: the summary table, what it stamped and where it uploaded."""
     from generator.run.reporters.table import summary_table
 
     human.write(summary_table(report.run))
@@ -530,7 +535,7 @@ def _run_every(request: RunRequest, args: argparse.Namespace, progress: _Progres
 
     def report(done: RunReport) -> None:
         progress.close()
-        _report(done, request, human)
+        print_report(done, request, human)
 
     def failed(exc: RunbooksError) -> None:
         progress.close()

@@ -9,7 +9,7 @@ nothing is written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
@@ -19,9 +19,8 @@ from generator.format.options import SAFE_ID, SAFE_ID_HINT
 from generator.format.schema import PROJECT_FILE, RESERVED_MODE_IDS
 from generator.fsutil import write_atomic
 
-__all__ = ["DEFAULT_MODES", "EXAMPLE_RUNBOOK", "WORKFLOW", "InitRequest", "scaffold", "init_project"]
+__all__ = ["EXAMPLE_RUNBOOK", "WORKFLOW", "InitRequest", "scaffold", "init_project"]
 
-DEFAULT_MODES = ("prod",)
 EXAMPLE_RUNBOOK = "runbooks/getting-started.yaml"
 WORKFLOW = ".github/workflows/runbooks.yml"
 
@@ -29,8 +28,8 @@ WORKFLOW = ".github/workflows/runbooks.yml"
 @dataclass
 class InitRequest:
     directory: Path
-    modes: list[str] = field(default_factory=lambda: list(DEFAULT_MODES))
-    title: str = "Operations runbooks"
+    modes: list[str]
+    title: str
 
 
 def parse_modes(text: str) -> list[str]:

@@ -111,7 +111,6 @@ class _Site:
 
 @dataclass
 class _Context:
-    catalog: Catalog
     site: _Site
     links: SiteLinks
     mode: str | None
@@ -171,7 +170,7 @@ def lint_rules(catalog: Catalog, files: list[tuple[Path, str]], site: Path, link
                mode: str | None = None) -> tuple[list[LintProblem], int]:
     """Every problem in ``files`` (path, as shown) and the runbooks' alerts, in order; and how many alerts were read."""
     owners = {alert: rb for rb in catalog.runbooks.values() for alert in rb.alerts}
-    ctx = _Context(catalog, _Site(site), links, mode, owners)
+    ctx = _Context(_Site(site), links, mode, owners)
     problems: list[LintProblem] = []
     rules: list[Rule] = []
     for file, display in files:

@@ -32,8 +32,8 @@ _WHERE = "{{ with $labels.vantage }} (seen from {{ . }}){{ end }}"
 class RuleOptions:
     mode: str
     links: SiteLinks
-    hold: float = 300.0  # ``for``: how long a state must last before the alert fires
-    stale_after: float = 86400.0  # results older than this have stopped arriving
+    hold: float  # ``for``: how long a state must last before the alert fires
+    stale_after: float  # results older than this have stopped arriving
 
 
 def _state_rule(name: str, state: str, value: int, severity: str, options: RuleOptions) -> dict[str, Any]:

@@ -13,9 +13,7 @@ import yaml
 from generator.format.model import Catalog
 from generator.links import SiteLinks
 
-__all__ = ["FORMATS", "runbook_urls", "render_urls"]
-
-FORMATS = ("yaml", "json")
+__all__ = ["runbook_urls", "render_urls"]
 
 
 def runbook_urls(catalog: Catalog, mode: str, links: SiteLinks) -> dict[str, str]:

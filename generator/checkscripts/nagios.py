@@ -36,7 +36,7 @@ from generator.errors import ConfigError
 from generator.format.catalog import check_spec
 from generator.run.engine import RunOptions
 from generator.run.pipeline import RunRequest, run
-from generator.run.results import Result, State, worst
+from generator.run.results import Result, State, counts, worst
 
 __all__ = ["DEFAULT_TIMEOUT", "ROOT_VARIABLE", "main", "plugin_output", "find_root", "NotInProject"]
 
@@ -44,9 +44,8 @@ DEFAULT_TIMEOUT = 50.0  # under Nagios' service_check_timeout (60 s), so the plu
 ROOT_VARIABLE = "RUNBOOKS_ROOT"
 
 # A script falls back to the project's .venv on ImportError: say so now when a dependency is missing.
-for _needed in ("aiohttp",):
-    if find_spec(_needed) is None:
-        raise ImportError(f"No module named {_needed!r}")
+if find_spec("aiohttp") is None:
+    raise ImportError("No module named 'aiohttp'")
 
 
 class NotInProject(Exception):
@@ -147,7 +146,8 @@ def plugin_output(runbook: str, results: Sequence[Result], verbose: int = 0) -> 
 
 def _counts(results: Sequence[Result]) -> str:
     order = (State.CRITICAL, State.UNKNOWN, State.WARNING, State.OK, State.SKIPPED)
-    return ", ".join(f"{n} {s.value.lower()}" for s in order if (n := sum(1 for r in results if r.state is s)))
+    found = counts(list(results))
+    return ", ".join(f"{n} {s.value.lower()}" for s in order if (n := found[s.value]))
 
 
 def _worst_text(ordered: Sequence[Result]) -> str:

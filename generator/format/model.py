@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from generator.format.defaults import DEFAULT_HISTORY, DEFAULT_STALE_AFTER
 from generator.format.maintenance import Window
@@ -63,22 +63,6 @@ class CheckSpec:
     def need_keys(self) -> list[str]:
         return [f"{self.runbook}/{need}" for need in self.needs]
 
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "title": self.title, "kind": self.kind, "timeout": self.timeout,
-                "severity": self.severity, "source": self.source, self.kind: self.params}
-        if self.needs:
-            data["needs"] = self.needs
-        if self.retries:
-            data["retries"] = {"count": self.retries, "delay": self.retry_delay}
-        return data
-
-    @classmethod
-    def from_dict(cls, runbook: str, data: Mapping[str, Any]) -> "CheckSpec":
-        retries = data.get("retries") or {"count": 0, "delay": 0.0}
-        return cls(runbook, data["id"], data["title"], data["kind"], dict(data[data["kind"]]),
-                   data.get("timeout"), data.get("severity", "critical"), True, data.get("source", ""),
-                   list(data.get("needs") or []), retries["count"], retries["delay"])
-
 
 @dataclass
 class RunbookView:
@@ -127,6 +111,10 @@ class Catalog:
 
     def views(self, mode: str) -> list[RunbookView]:
         return [rb.views[mode] for rb in self.runbooks.values() if mode in rb.views]
+
+    def check_keys(self, mode: str) -> set[str]:
+        """The ``runbook/check`` keys of the checks that exist in ``mode`` (what the store keeps for it)."""
+        return {c.key for v in self.views(mode) for c in v.active_checks}
 
     def windows(self) -> list[Window]:
         """Every declared maintenance window: the project's, then each runbook's."""

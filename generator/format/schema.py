@@ -25,11 +25,11 @@ from generator.format.options import (
                                       PerMode,
                                       Str,
 )
-from generator.format.defaults import DEFAULT_HISTORY, DEFAULT_STALE_AFTER, DEFAULT_TIMEOUT
+from generator.format.defaults import DEFAULT_HISTORY, DEFAULT_STALE_AFTER
 from generator.format.maintenance import window_list
 
-__all__ = ["PROJECT_FILE", "PROJECT_SCHEMA", "RUNBOOK_SCHEMA", "CHECK_FIELDS", "MODE_VARS", "DEFAULT_TIMEOUT",
-           "DEFAULT_STALE_AFTER", "DEFAULT_HISTORY", "RESERVED_IDS", "RESERVED_MODE_IDS", "ALERT_NAME"]
+__all__ = ["PROJECT_FILE", "PROJECT_SCHEMA", "RUNBOOK_SCHEMA", "CHECK_FIELDS", "MODE_VARS", "RESERVED_IDS",
+           "RESERVED_MODE_IDS", "ALERT_NAME"]
 
 PROJECT_FILE = "_project.yaml"
 # <mode>/<id>/ is a runbook page; these ids are the mode's own generated pages.

@@ -84,9 +84,12 @@ def store_adhoc(root: Path, window: Window, now: datetime) -> None:
 def apply(results: Iterable[Result], windows: Sequence[Window], tags: Mapping[str, Sequence[str]],
           when: datetime) -> list[Result]:
     """Results, with those inside a window active at ``when`` made MAINTENANCE (``tags``: runbook → its tags)."""
+    active = [w for w in windows if w.active_at(when)]  # ``when`` is the run's: the same for every result
+    if not active:
+        return list(results)
     out = []
     for result in results:
-        window = _covering(result, windows, tags, when) if result.state is not State.SKIPPED else None
+        window = _covering(result, active, tags) if result.state is not State.SKIPPED else None
         if window is not None:
             result = replace(result, state=State.MAINTENANCE, maintenance=window.reason,
                              probed_state=result.state.value)
@@ -94,11 +97,9 @@ def apply(results: Iterable[Result], windows: Sequence[Window], tags: Mapping[st
     return out
 
 
-def _covering(result: Result, windows: Sequence[Window], tags: Mapping[str, Sequence[str]],
-              when: datetime) -> Window | None:
+def _covering(result: Result, windows: Sequence[Window], tags: Mapping[str, Sequence[str]]) -> Window | None:
+    """The first of the (active) ``windows`` whose scope covers ``result``."""
     for window in windows:
-        if window.scope.covers(result.mode, result.runbook, tags.get(result.runbook, ()), result.check) \
-                and window.active_at(when):
+        if window.scope.covers(result.mode, result.runbook, tags.get(result.runbook, ()), result.check):
             return window
     return None
-

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -30,12 +30,12 @@ from generator.errors import RunbooksError
 from generator.format.catalog import load_catalog
 from generator.format.model import Catalog
 from generator.run.remote import is_s3, read_all
-from generator.run.results import Result, recordable
+from generator.run.results import Result, parse_utc, recordable
 from generator.run.store import SCHEMA_VERSION, RunInfo, fold_runs
 
 __all__ = ["RunFile", "MergeReport", "read_run", "merge"]
 
-_TIME = "%Y-%m-%dT%H:%M:%SZ"
+_TIME = "%Y-%m-%dT%H:%M:%SZ"  # what parse_utc reads: a corrected start is written back in it
 
 
 @dataclass
@@ -53,17 +53,13 @@ class MergeReport:
     badges: list[Path] = field(default_factory=list)
 
 
-def _parse_time(text: str) -> datetime:
-    return datetime.strptime(text, _TIME).replace(tzinfo=timezone.utc)
-
-
 def _corrected(data: dict[str, Any], stored_at: datetime | None) -> str:
     """The run's start on the object store's clock, when the file says when its runner uploaded it."""
     started = str(data["started_at"])
     if stored_at is None or not data.get("uploaded_at"):
         return started
-    offset = stored_at - _parse_time(str(data["uploaded_at"]))
-    return (_parse_time(started) + offset).strftime(_TIME)
+    offset = stored_at - parse_utc(str(data["uploaded_at"]))
+    return (parse_utc(started) + offset).strftime(_TIME)
 
 
 def read_run(name: str, text: str, stored_at: datetime | None = None) -> RunFile:
@@ -110,14 +106,15 @@ def merge(root: Path, sources: Sequence[str], site: Path | None = None, catalog:
                                 f"({', '.join(catalog.project.modes)})")
         by_mode.setdefault(run.info.mode, []).append(run)
     for mode, runs in by_mode.items():
-        keep = {c.key for v in catalog.views(mode) for c in v.active_checks}
+        keep = catalog.check_keys(mode)
         fold_runs(root, mode, [(r.info, r.results) for r in runs], keep, catalog.project.history["keep"])
         report.runs[mode] = len({(r.info.id, r.info.vantage) for r in runs})
     if site is not None and by_mode:
         from generator.site.badges import write_badges
         from generator.site.stamp import filtered_index, stamp_site
 
-        index = filtered_index(catalog)
-        report.stamped = stamp_site(site, index, sorted(by_mode))
-        report.badges = write_badges(site, index, sorted(by_mode))
+        modes = sorted(by_mode)
+        index = filtered_index(catalog, modes)  # only these modes' slots are stamped
+        report.stamped = stamp_site(site, index, modes)
+        report.badges = write_badges(site, index, modes)
     return report

@@ -251,7 +251,7 @@ def _upload(request: RunRequest, record: Run) -> str:
 def _store(catalog: Catalog, info: RunInfo, results: list[Result]) -> None:
     from generator.run.store import record_run
 
-    keep = {c.key for v in catalog.views(info.mode) for c in v.active_checks}
+    keep = catalog.check_keys(info.mode)
     record_run(catalog.root, info, [r for r in results if recordable(r)], keep, catalog.project.history["keep"])
 
 

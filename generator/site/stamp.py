@@ -230,7 +230,7 @@ def filtered_index(catalog: "Catalog", modes: list[str] | None = None) -> Result
     index.stale_after = catalog.project.stale_after
     index.flapping = catalog.project.history["flapping"]
     for mode in modes:
-        keep = {c.key for v in catalog.views(mode) for c in v.active_checks}
+        keep = catalog.check_keys(mode)
         index.results[mode] = {k: r for k, r in index.for_mode(mode).items() if k in keep}
         index.vantages[mode] = {k: v for k, v in index.vantages.get(mode, {}).items() if k in keep}
         index.listing[mode] = [Listed(v.id, v.title, [(c.id, c.title) for c in v.active_checks])

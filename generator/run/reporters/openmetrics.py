@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from generator.run.results import Result, Run, State, parse_utc
+from generator.run.results import Result, Run, State, counts, parse_utc, recordable
 
 __all__ = ["NAME", "HELP", "USES_SITE_URL", "render", "FAMILIES"]
 
@@ -92,17 +92,12 @@ def _run_samples(run: Run, results: list[Result]) -> Iterator[tuple[str, dict[st
     labels = {"mode": run.mode, **({"vantage": run.vantage} if run.vantage else {})}
     yield "runbooks_run_last_timestamp_seconds", labels, parse_utc(run.finished_at).timestamp()
     yield "runbooks_run_duration_seconds", labels, run.duration_ms / 1000
-    for state in State:
-        yield "runbooks_run_checks", {**labels, "state": state.value}, sum(1 for r in results if r.state is state)
-
-
-def _applies(result: Result) -> bool:
-    """A check that does not apply to the mode is not a check of it (skipped for its needs, it is)."""
-    return result.state is not State.SKIPPED or result.reason == "needs"
+    for state, count in counts(results).items():
+        yield "runbooks_run_checks", {**labels, "state": state}, count
 
 
 def render(run: Run) -> str:
-    results = [r for r in run.results if _applies(r)]
+    results = [r for r in run.results if recordable(r)]
     by_family: dict[str, list[str]] = {name: [] for name in FAMILIES}
     samples = [s for r in results for s in _check_samples(r, run.vantage)] + list(_run_samples(run, results))
     for name, labels, value in samples:
