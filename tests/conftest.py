@@ -24,6 +24,8 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+from demo.ports import free_port  # noqa: F401  (one copy; tests import it from here)
+
 REPO = Path(__file__).resolve().parent.parent
 
 PROJECT_YAML = """\
@@ -140,12 +142,6 @@ def http_server() -> Iterator[HttpServer]:
     server = HttpServer()
     yield server
     server.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 _HELD: list[socket.socket] = []
