@@ -170,6 +170,11 @@ class Project:
         (root / "docs").mkdir(exist_ok=True)
         self.write("_project", PROJECT_YAML)
 
+    def set_site_url(self, url: str) -> None:
+        """Append ``site_url: url`` to mkdocs.yml (where the site is published)."""
+        config = self.root / "mkdocs.yml"
+        config.write_text(config.read_text() + f"site_url: {url}\n")
+
     def write(self, runbook_id: str, text: str) -> Path:
         path = self.root / "runbooks" / f"{runbook_id}.yaml"
         path.write_text(textwrap.dedent(text), encoding="utf-8")
