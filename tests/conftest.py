@@ -17,6 +17,7 @@ import tempfile
 import textwrap
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -206,12 +207,21 @@ def shared_project() -> Iterator[Project]:
     if closed:
         shutil.rmtree(base)
         pytest.fail(f"{closed[0]} is closed to other users; point TMPDIR at a directory they can traverse")
-    umask = os.umask(0o022)
     try:
-        yield Project(base / "proj")
+        with umask(0o022):
+            yield Project(base / "proj")
     finally:
-        os.umask(umask)
         shutil.rmtree(base)
+
+
+@contextmanager
+def umask(value: int) -> Iterator[None]:
+    """Run the block under umask ``value``; the previous umask is back afterwards."""
+    previous = os.umask(value)
+    try:
+        yield
+    finally:
+        os.umask(previous)
 
 
 def require_root() -> None:
