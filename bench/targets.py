@@ -32,7 +32,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -58,7 +58,7 @@ def median_of(repeat: int, measure: Callable[[], float]) -> float:
     return statistics.median(measure() for _ in range(repeat))
 
 
-def timed(cmd: list[str], cwd: Path, **kwargs: Any) -> tuple[float, int, float | None]:
+def timed(cmd: list[str], cwd: Path) -> tuple[float, int, float | None]:
     """Wall s, exit code, peak RSS MB of one process."""
     wall, code, rss, _ = bench.spawn_and_wait4(cmd, cwd, cwd / ".bench.out", cwd / ".bench.err", 900)
     return wall, code, rss

@@ -54,7 +54,7 @@ CRIT_FG, CRIT_BG = (0xB3, 0x26, 0x1E), (0xFD, 0xE4, 0xE1)
 # ------------------------------------------------------------------ helpers
 
 @contextlib.contextmanager
-def holding(ports: Sequence[int]) -> Iterator[list[int]]:
+def holding(ports: Sequence[int]) -> Iterator[None]:
     """Listen on ``ports`` (those still free) for the duration: another program holding common ports."""
     held = []
     try:
@@ -69,7 +69,7 @@ def holding(ports: Sequence[int]) -> Iterator[list[int]]:
                     raise
                 continue  # somebody else holds it already: as good
             held.append(sock)
-        yield [s.getsockname()[1] for s in held]
+        yield
     finally:
         for sock in held:
             sock.close()
