@@ -304,6 +304,13 @@ def write_project(root: Path, url: str, n: int) -> None:
             (runbooks / f"bench-{index:02d}.yaml").write_text(dump(runbook_yaml(index, ids)))
 
 
+def write_site_project(root: Path, url: str, n: int) -> None:
+    """``write_project`` plus what ``runbooks build`` needs: a docs/ directory and the repository's mkdocs.yml."""
+    write_project(root, url, n)
+    (root / "docs").mkdir(exist_ok=True)
+    shutil.copy(HERE.parent / "mkdocs.yml", root / "mkdocs.yml")
+
+
 # --------------------------------------------------------------------------
 # Runner
 # --------------------------------------------------------------------------

@@ -17,7 +17,9 @@ from generator.format.catalog import load_catalog
 from generator.run.results import Result, State
 from generator.run.store import RunInfo, record_run
 
-__all__ = ["record_month", "state_of"]
+import bench  # bench/bench.py (importers of this module put bench/ on sys.path)
+
+__all__ = ["month_project", "record_month", "state_of"]
 
 
 def state_of(index: int, run: int, runs: int) -> State:
@@ -29,6 +31,13 @@ def state_of(index: int, run: int, runs: int) -> State:
     if index % 50 == 13 and run % 3 == 0:
         return State.WARNING
     return State.OK
+
+
+def month_project(root: Path, checks: int = 1000, runs: int = 50) -> int:
+    """The benchmark's project of ``checks`` http checks, ready to build, with a month of ``runs`` runs
+    recorded; return the checks recorded."""
+    bench.write_site_project(root, "http://127.0.0.1:9", checks)
+    return record_month(root, runs=runs)
 
 
 def record_month(root: Path, mode: str = "local", runs: int = 50, now: float | None = None) -> int:

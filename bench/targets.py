@@ -32,7 +32,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -58,7 +58,7 @@ def median_of(repeat: int, measure: Callable[[], float]) -> float:
     return statistics.median(measure() for _ in range(repeat))
 
 
-def timed(cmd: list[str], cwd: Path, **kwargs: Any) -> tuple[float, int, float | None]:
+def timed(cmd: list[str], cwd: Path) -> tuple[float, int, float | None]:
     """Wall s, exit code, peak RSS MB of one process."""
     wall, code, rss, _ = bench.spawn_and_wait4(cmd, cwd, cwd / ".bench.out", cwd / ".bench.err", 900)
     return wall, code, rss
@@ -155,9 +155,7 @@ def _wait_for(url: str, text: str, seconds: float) -> bool:
 
 def http_project(work: Path, url: str, n: int) -> Path:
     root = work / f"http{n}"
-    bench.write_project(root, url, n)
-    (root / "docs").mkdir(exist_ok=True)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    bench.write_site_project(root, url, n)
     return root
 
 
@@ -271,13 +269,10 @@ def _stamp_row(root: Path, repeat: int, history: str) -> Row:
 def dashboard_row(work: Path) -> Row:
     """The status dashboard of 1000 checks after a month of hourly runs (bench/history.py: 50 runs, some
     incidents, some flapping), built by ``runbooks build``: its size, and that every check has its row and strip."""
-    from history import record_month  # bench/history.py, shared with tests/test_dashboard_scale.py
+    from history import month_project  # bench/history.py, shared with tests/test_dashboard_scale.py
 
     root = work / "dashboard"
-    bench.write_project(root, "http://127.0.0.1:9", 1000)
-    (root / "docs").mkdir()
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    checks = record_month(root, runs=50)
+    checks = month_project(root, 1000, runs=50)
     subprocess.run([str(BIN / "runbooks"), "build"], cwd=root, check=True, stdout=subprocess.DEVNULL)
     html = (root / "site" / "local" / "status" / "index.html").read_bytes()
     rows, strips = html.count(b'<tr id="bench-'), html.count(b'<svg class="rb-strip"')

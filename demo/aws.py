@@ -19,6 +19,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -138,13 +139,21 @@ class MotoEmulator:
 
     def __init__(self, endpoint: str) -> None:
         self.endpoint = endpoint
+        self._clients: dict[str, Any] = {}
+        self._lock = threading.Lock()
 
     def client(self, service: str) -> Any:
+        """One client per service, made under a lock: seeding calls this from many threads at once, and
+        creating clients from boto3's default session is not thread-safe (botocore#2985); using them is."""
         import boto3
 
-        return boto3.client(service, endpoint_url=self.endpoint, region_name=REGION,
-                            aws_access_key_id=DEMO_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                            aws_secret_access_key=DEMO_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+        with self._lock:
+            if service not in self._clients:
+                self._clients[service] = boto3.client(
+                    service, endpoint_url=self.endpoint, region_name=REGION,
+                    aws_access_key_id=DEMO_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                    aws_secret_access_key=DEMO_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+            return self._clients[service]
 
 
 def seed_moto(catalog: Catalog, endpoint: str) -> int:

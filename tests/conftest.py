@@ -17,12 +17,15 @@ import tempfile
 import textwrap
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
+
+from demo.ports import free_port  # noqa: F401  (one copy; tests import it from here)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -142,12 +145,6 @@ def http_server() -> Iterator[HttpServer]:
     server.close()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 _HELD: list[socket.socket] = []
 
 
@@ -173,6 +170,11 @@ class Project:
         shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
         (root / "docs").mkdir(exist_ok=True)
         self.write("_project", PROJECT_YAML)
+
+    def set_site_url(self, url: str) -> None:
+        """Append ``site_url: url`` to mkdocs.yml (where the site is published)."""
+        config = self.root / "mkdocs.yml"
+        config.write_text(config.read_text() + f"site_url: {url}\n")
 
     def write(self, runbook_id: str, text: str) -> Path:
         path = self.root / "runbooks" / f"{runbook_id}.yaml"
@@ -205,12 +207,21 @@ def shared_project() -> Iterator[Project]:
     if closed:
         shutil.rmtree(base)
         pytest.fail(f"{closed[0]} is closed to other users; point TMPDIR at a directory they can traverse")
-    umask = os.umask(0o022)
     try:
-        yield Project(base / "proj")
+        with umask(0o022):
+            yield Project(base / "proj")
     finally:
-        os.umask(umask)
         shutil.rmtree(base)
+
+
+@contextmanager
+def umask(value: int) -> Iterator[None]:
+    """Run the block under umask ``value``; the previous umask is back afterwards."""
+    previous = os.umask(value)
+    try:
+        yield
+    finally:
+        os.umask(previous)
 
 
 def require_root() -> None:

@@ -32,8 +32,7 @@ def built() -> Iterator[Project]:
     tmp = Path(tempfile.mkdtemp(prefix="runbooks-alerts-"))
     try:
         project = Project(tmp / "proj")
-        config = project.root / "mkdocs.yml"
-        config.write_text(config.read_text() + f"site_url: {SITE_URL}\n")
+        project.set_site_url(SITE_URL)
         project.check("search", """\
             - id: health
               title: Health

@@ -54,7 +54,7 @@ CRIT_FG, CRIT_BG = (0xB3, 0x26, 0x1E), (0xFD, 0xE4, 0xE1)
 # ------------------------------------------------------------------ helpers
 
 @contextlib.contextmanager
-def holding(ports: Sequence[int]) -> Iterator[list[int]]:
+def holding(ports: Sequence[int]) -> Iterator[None]:
     """Listen on ``ports`` (those still free) for the duration: another program holding common ports."""
     held = []
     try:
@@ -69,7 +69,7 @@ def holding(ports: Sequence[int]) -> Iterator[list[int]]:
                     raise
                 continue  # somebody else holds it already: as good
             held.append(sock)
-        yield [s.getsockname()[1] for s in held]
+        yield
     finally:
         for sock in held:
             sock.close()
@@ -124,18 +124,24 @@ def _run_demo(root: Path) -> dict[str, object]:
     shutil.copytree(REPO, root, ignore=COPY_IGNORE)
     # Without the backup runbook (its stale backup is the demo's CRITICAL), break search instead.
     has_backup = (root / "runbooks" / "intentbot-backup.yaml").exists()
-    cmd = [sys.executable, "-m", "demo", "--root", str(root)] + ([] if has_backup else ["--fail", "search"])
-    env = {k: v for k, v in os.environ.items() if k != "DEMO_FAIL"}
-
     # The ports the demo used to have, held by "another program": the demo must not need them.
     with holding(OLD_DEMO_PORTS):
-        proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=300)
-    output = proc.stdout + proc.stderr
-    assert proc.returncode == 0, f"`{' '.join(cmd)}` exited {proc.returncode}:\n{output}"
+        output = run_demo(root, *([] if has_backup else ["--fail", "search"]))
     site = root / "site"
     assert (site / "local" / "status" / "index.html").is_file(), output
     return {"root": root, "site": site, "critical_runbook": "intentbot-backup" if has_backup else "search-health",
             "urls": demo_urls(output)}
+
+
+def run_demo(root: Path, *extra: str) -> str:
+    """Run ``runbooks demo`` in ``root`` (DEMO_FAIL from the environment left out), which must succeed;
+    return its output."""
+    cmd = [sys.executable, "-m", "demo", "--root", str(root), *extra]
+    env = {k: v for k, v in os.environ.items() if k != "DEMO_FAIL"}
+    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, f"`{' '.join(cmd)}` exited {proc.returncode}:\n{output}"
+    return output
 
 
 @contextlib.contextmanager

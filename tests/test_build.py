@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.cli import runbooks_main
 
-from .conftest import run_as_nobody
+from .conftest import run_as_nobody, umask
 
 
 def modes(tree: Path) -> set[tuple[str, int]]:
@@ -20,12 +20,9 @@ def modes(tree: Path) -> set[tuple[str, int]]:
     return found
 
 
-def build(root: Path, umask: int) -> None:
-    previous = os.umask(umask)
-    try:
+def build(root: Path, mask: int) -> None:
+    with umask(mask):
         assert runbooks_main(["--root", str(root), "build"]) == 0
-    finally:
-        os.umask(previous)
 
 
 def test_the_built_site_takes_the_umask_and_a_web_server_user_can_read_it(shared_project):

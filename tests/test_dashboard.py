@@ -138,8 +138,7 @@ def test_badges_say_passing_failing_warning_or_not_run(three):
 
 
 def test_site_url_makes_the_badge_snippet_and_the_address_on_paper_real(three):
-    mkdocs = three.root / "mkdocs.yml"
-    mkdocs.write_text(mkdocs.read_text() + "site_url: https://ops.example.com/runbooks\n")
+    three.set_site_url("https://ops.example.com/runbooks")
     build(three.root, three.root / "site")
     html = page(three, "local/bravo/index.html")
     text = re.sub(r"<[^>]+>", "", html)  # the snippet is highlighted: spans inside

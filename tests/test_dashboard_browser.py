@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -41,12 +40,7 @@ def _iso(when: datetime) -> str:
 
 def _demo(root: Path) -> str:
     """Run ``runbooks demo`` once (on free ports: another demo may run at the same time)."""
-    cmd = [sys.executable, "-m", "demo", "--root", str(root)]
-    env = {k: v for k, v in os.environ.items() if k != "DEMO_FAIL"}
-    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=300)
-    output = proc.stdout + proc.stderr
-    assert proc.returncode == 0, f"`{' '.join(cmd)}` exited {proc.returncode}:\n{output}"
-    return output
+    return tb.run_demo(root)
 
 
 def _craft(store: Path) -> None:

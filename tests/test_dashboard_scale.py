@@ -26,8 +26,7 @@ from .test_browser import open_page, serve
 from .test_browser import chromium  # noqa: F401  (the module's browser)
 
 sys.path.insert(0, str(REPO / "bench"))
-import bench  # noqa: E402  (bench/bench.py: the benchmark's catalogue)
-from history import record_month, state_of  # noqa: E402  (bench/history.py: a month of runs)
+from history import month_project, state_of  # noqa: E402  (bench/history.py: the benchmark's catalogue, a month of runs)
 
 pytestmark = pytest.mark.browser
 
@@ -40,10 +39,7 @@ def site() -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix="runbooks-dashboard-scale-"))
     root = tmp / "project"
     try:
-        bench.write_project(root, "http://127.0.0.1:9", CHECKS)
-        (root / "docs").mkdir()
-        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-        assert record_month(root, runs=RUNS) == CHECKS
+        assert month_project(root, CHECKS, runs=RUNS) == CHECKS
         build(root, root / "site")
         yield root / "site"
     finally:

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import stat
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from generator.fsutil import fresh_dir, write_atomic
 
-
-@contextmanager
-def umask(value: int) -> Iterator[None]:
-    previous = os.umask(value)
-    try:
-        yield
-    finally:
-        os.umask(previous)
+from .conftest import umask
 
 
 def mode(path: Path) -> int:

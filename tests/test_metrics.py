@@ -100,8 +100,7 @@ def test_a_vantage_labels_every_series(mixed, tmp_path):
 
 
 def test_the_markdown_summary_links_to_the_pages(mixed, tmp_path):
-    (mixed.root / "mkdocs.yml").write_text((mixed.root / "mkdocs.yml").read_text() +
-                                           "site_url: https://ops.example.com/runbooks/\n")
+    mixed.set_site_url("https://ops.example.com/runbooks/")
     summary = tmp_path / "summary.md"
     code = run_checks_main(["--root", str(mixed.root), "--mode", "local", "-q", "--markdown", str(summary)])
     text = summary.read_text(encoding="utf-8")

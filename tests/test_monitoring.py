@@ -124,8 +124,7 @@ def wait_for(what: str, probe: Callable[[], Any], timeout: float = 90.0) -> Any:
 
 def write_project(root: Path, targets: HttpServer, site_url: str) -> Project:
     project = Project(root)
-    config = project.root / "mkdocs.yml"
-    config.write_text(config.read_text() + f"site_url: {site_url}\n")
+    project.set_site_url(site_url)
     api = targets.route("/loop-api", status=500, body="upstream failed")
     db = targets.route("/loop-db", status=503, body="read-only: upgrading")
     window = {"reason": "Database upgrade", "start": iso(WINDOW[0]), "end": iso(WINDOW[1]), "scope": {"checks": ["db"]}}

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from generator.fsutil import write_atomic
+
 from demo.stack.files import prepare
 from demo.stack.httpserver import BadRequest, encode, error_response, read_request
 from demo.stack.metrics import ServiceState
@@ -180,7 +182,8 @@ async def serve(
             await stack.bind()
             prepare(root, failed=failed, ports=stack.ports)
             stack.load_tls(base / "tls")
-            write_atomic_text(base / PORTS_FILE, json.dumps(stack.ports, indent=1) + "\n")
+            # rewritten on every start, so no fsync (as before)
+            write_atomic(base / PORTS_FILE, json.dumps(stack.ports, indent=1) + "\n", durable=False)
             (base / PIDFILE_NAME).write_text(f"{os.getpid()}\n")
             try:
                 if on_ready is not None:
@@ -213,9 +216,3 @@ def _exclusive(root: Path) -> Iterator[None]:
                 pid = (base / PIDFILE_NAME).read_text().strip()
             raise AlreadyRunning(Path(root).resolve(), pid) from None
         yield
-
-
-def write_atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

@@ -176,10 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     try:
         asyncio.run(serve(args.root, fail, args.host, on_ready=_print_ready))
-    except StackError as exc:
-        print(f"demo stack: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
+    except (StackError, OSError) as exc:
         print(f"demo stack: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -26,7 +26,7 @@ import pytest
 from demo.aws import MotoUnavailable, start_moto, stop_moto
 from generator.format.catalog import load_catalog
 from generator.run.results import State
-from tests.conftest import PROJECT_YAML, closed_port, free_port
+from tests.conftest import PROJECT_YAML, closed_port
 from tests.helpers import run_one
 
 REGION = "eu-west-1"

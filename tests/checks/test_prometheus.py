@@ -12,13 +12,12 @@ The fixture is module-scoped, which is once per session: only this module needs 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from demo.prometheus import INSTALL_HINT, Prometheus, PrometheusMissing, demo_targets, find_prometheus, start_prometheus
-from demo.stack import RunningStack, set_failed, start_stack, stop_stack
+from demo.stack import set_failed, start_stack, stop_stack
 from generator.run.results import State
 from tests.conftest import closed_port
 from tests.helpers import run_one

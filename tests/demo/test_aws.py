@@ -14,7 +14,7 @@ from demo import aws
 from generator.format.catalog import load_catalog
 from generator.run.engine import RunOptions, run_checks_sync
 from generator.run.results import State
-from tests.conftest import REPO, free_port
+from tests.conftest import REPO
 
 
 @pytest.fixture(scope="module")
