@@ -25,8 +25,10 @@ from generator.run.kinds.base import ProbeContext
 from generator.run.wire import Exchange, session_for_tests
 
 DELAY = 0.3
-# Wire time is DELAY plus loopback round trips; the coroutine's clock for the second request is 2 × DELAY.
-WIRE_LIMIT_MS = 1.5 * DELAY * 1000
+# A request that waited for the connection waited at least the other request's whole answer (DELAY, less a
+# little for clock granularity): its wire time leaves that wait out, whatever the machine's speed. A fixed upper
+# bound on wire time would not: on a busy machine the test server itself answers late (seen: 923 ms for 300).
+WAIT_MS = 0.9 * DELAY * 1000
 
 
 async def _timed_get(session: aiohttp.ClientSession, url: str) -> tuple[float | None, float]:
@@ -50,7 +52,8 @@ def test_the_second_request_on_a_busy_connection_is_timed_from_when_it_was_writt
     assert waited[1] >= 1.9 * DELAY * 1000, "the scenario: one request waited a whole DELAY for the connection"
     for wire, seen in timings:
         assert wire is not None, "the request did not go out on a socket of the wire clock"
-        assert DELAY * 1000 <= wire < WIRE_LIMIT_MS, (wire, seen)
+        assert DELAY * 1000 <= wire <= seen, (wire, seen)
+    assert waited[0] is not None and waited[0] <= waited[1] - WAIT_MS, ("the wait for the connection was timed", waited)
 
 
 def test_a_new_connection_counts_its_connect_time(http_server) -> None:
@@ -86,18 +89,26 @@ class _OneSession:
 
 def test_the_http_kind_reports_the_wire_latency(http_server, tmp_path: Path) -> None:
     url = http_server.route("/wire-kind", delay=DELAY)
-    params = http.SCHEMA.validate({"url": url, "latency_ms": {"warn": WIRE_LIMIT_MS}}, (), _ctx())
+    params = http.SCHEMA.validate({"url": url}, (), _ctx())
 
-    async def main() -> list[Any]:
+    async def main() -> list[tuple[Any, float]]:
         async with session_for_tests(1) as session:
             await _timed_get(session, http_server.route("/wire-warm-kind"))
             ctx = ProbeContext(root=tmp_path, http=_OneSession(session))
-            return list(await asyncio.gather(http.probe(params, ctx), http.probe(params, ctx)))
 
-    outcomes = asyncio.run(main())
-    latencies = sorted(o.metrics["latency_ms"] for o in outcomes)
-    assert all(o.state.value == "OK" for o in outcomes), [o.summary for o in outcomes]
-    assert DELAY * 1000 <= latencies[1] < WIRE_LIMIT_MS, latencies
+            async def timed() -> tuple[Any, float]:
+                started = time.perf_counter()
+                outcome = await http.probe(params, ctx)
+                return outcome, (time.perf_counter() - started) * 1000
+
+            return list(await asyncio.gather(timed(), timed()))
+
+    probes = asyncio.run(main())
+    assert all(o.state.value == "OK" for o, _ in probes), [o.summary for o, _ in probes]
+    outcome, seen = max(probes, key=lambda p: p[1])  # the probe that waited for the connection
+    assert seen >= 1.9 * DELAY * 1000, "the scenario: one probe waited a whole DELAY for the connection"
+    latency = outcome.metrics["latency_ms"]
+    assert DELAY * 1000 <= latency <= seen - WAIT_MS, ("the kind judged the wait for the connection", latency, seen)
 
 
 def _ctx() -> Ctx:
