@@ -181,6 +181,17 @@ def test_run_deadline_cuts_a_hung_check(project, http_server):
     assert results["rb/fine"].state is State.OK, results["rb/fine"].summary
 
 
+def test_checks_that_never_got_a_slot_by_the_deadline_say_so(project, http_server):
+    hung = http_server.route("/engine/deadline-queue-hung", body="late", delay=30)
+    fine = http_server.route("/engine/deadline-queue-fine", body="ok")
+    project.check("rb", checks_yaml(http_check("hung", hung, timeout="60s"),
+                                    *(http_check(f"queued{i}", fine) for i in range(3))))
+    results = run_mode(project.root, "local", deadline=1.0, concurrency=1)
+    assert [results[f"rb/{c}"].summary for c in ("hung", "queued0", "queued1", "queued2")] == \
+        ["run deadline of 1s reached"] * 4
+    assert http_server.hits.get("/engine/deadline-queue-fine", 0) == 0
+
+
 def test_run_default_timeout_applies_unless_the_check_sets_its_own(project, http_server):
     url = http_server.route("/engine/default-timeout", body="ok", delay=0.5)
     project.check("rb", checks_yaml(http_check("own", url, timeout="3s"), http_check("default", url)))
@@ -361,6 +372,16 @@ def test_a_check_runs_after_the_checks_it_needs(project, http_server):
     results = run_mode(project.root)
     assert results["rb/first"].state is State.OK and results["rb/after"].state is State.OK
     assert order == ["first answered", "after asked"]
+
+
+def test_a_check_listed_before_its_need_runs_after_it_with_one_slot(project, http_server):
+    """With concurrency 1 the check that waits for its need must not hold the only slot."""
+    up = http_server.route("/engine/needs-one-slot")
+    project.check("rb", checks_yaml(http_check("ui", up, needs="api"), http_check("api", up, needs="db"),
+                                    http_check("db", up)))
+    results = run_mode(project.root, "local", concurrency=1, deadline=20)
+    assert [results[f"rb/{c}"].state for c in ("ui", "api", "db")] == [State.OK] * 3
+    assert http_server.hits["/engine/needs-one-slot"] == 3
 
 
 def test_a_need_that_does_not_run_in_the_mode_does_not_block(project, http_server):

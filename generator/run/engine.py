@@ -161,10 +161,10 @@ def _result(spec: CheckSpec, mode: str, outcome: Outcome, started_at: str, durat
 
 
 async def _run_one(spec: CheckSpec, mode: str, ctx: ProbeContext, gate: asyncio.Semaphore,
-                   options: RunOptions, runs: dict[str, asyncio.Task[Result]]) -> Result:
+                   options: RunOptions, finished: dict[str, asyncio.Future[Result | None]]) -> Result:
     if not spec.applies:
         return _result(spec, mode, Outcome(State.SKIPPED, f"does not apply to mode {mode}"), utc_now(ctx.clock), 0.0)
-    blocked = await _blocking_need(spec, runs)
+    blocked = await _blocking_need(spec, finished)
     if blocked is not None:
         return _result(spec, mode, blocked, utc_now(ctx.clock), 0.0)
     started_at, started = utc_now(ctx.clock), time.perf_counter()
@@ -180,14 +180,13 @@ async def _run_one(spec: CheckSpec, mode: str, ctx: ProbeContext, gate: asyncio.
     return _result(spec, mode, outcome, started_at, (time.perf_counter() - started) * 1000, attempts)
 
 
-async def _blocking_need(spec: CheckSpec, runs: dict[str, asyncio.Task[Result]]) -> Outcome | None:
+async def _blocking_need(spec: CheckSpec, finished: dict[str, asyncio.Future[Result | None]]) -> Outcome | None:
     """SKIPPED "needs X" when a needed check (in this run) ends other than OK."""
     for key, need in zip(spec.need_keys, spec.needs):
-        task = runs.get(key)
-        if task is None:
+        future = finished.get(key)
+        if future is None:
             continue  # not selected for this run: nothing to wait for
-        await asyncio.wait([task])
-        got = task.result() if not task.cancelled() and task.exception() is None else None
+        got = await asyncio.shield(future)
         if got is None or got.state is not State.OK:
             state = got.state.value if got else "did not finish"
             detail = f"{got.summary}" if got else ""
@@ -198,7 +197,14 @@ async def _blocking_need(spec: CheckSpec, runs: dict[str, asyncio.Task[Result]])
 
 async def run_checks(specs: Sequence[CheckSpec], mode: str, root: Path, options: RunOptions,
                      on_result: Callable[[Result], None] | None = None) -> list[Result]:
-    """Run ``specs`` and return one Result each, in the order given."""
+    """Run ``specs`` and return one Result each, in the order given.
+
+    ``concurrency`` workers take the checks in order, one at a time, as xargs -P does: no task per check.
+    (A task per check, all created up front, cost 30 ms before the first request of 1000 checks, 950 of
+    them only to wait for a slot.) A check that needs others gets a task of its own, which waits for them
+    without holding a slot; the gate bounds the probes of both to ``concurrency`` at once.
+    """
+    loop = asyncio.get_running_loop()
     gate = asyncio.Semaphore(max(1, options.concurrency))
     pool = None
     if any(KINDS[s.kind].USES_HTTP and s.applies for s in specs):
@@ -206,18 +212,37 @@ async def run_checks(specs: Sequence[CheckSpec], mode: str, root: Path, options:
 
         pool = HttpPool(options.concurrency)
     ctx = ProbeContext(root=root, http=pool, clock=options.clock)
-    runs: dict[str, asyncio.Task[Result]] = {}
-    tasks = []
-    for spec in specs:  # a task awaits the tasks it needs; they all exist before any starts
-        runs[spec.key] = asyncio.create_task(_run_one(spec, mode, ctx, gate, options, runs))
-        tasks.append(runs[spec.key])
-    if on_result is not None:
-        for task in tasks:
-            task.add_done_callback(lambda t: t.cancelled() or t.exception() or on_result(t.result()))
+    finished: dict[str, asyncio.Future[Result | None]] = {spec.key: loop.create_future() for spec in specs}
+    results: list[Result | None] = [None] * len(specs)
+
+    async def check(index: int) -> None:
+        spec = specs[index]
+        try:
+            result = await _run_one(spec, mode, ctx, gate, options, finished)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # nothing a check does takes the run down
+            result = _result(spec, mode, classify(exc), utc_now(options.clock), 0.0)
+        results[index] = result
+        if not finished[spec.key].done():
+            finished[spec.key].set_result(result)
+        if on_result is not None:
+            on_result(result)
+
+    queue = iter([i for i, spec in enumerate(specs) if not spec.needs])
+
+    async def worker() -> None:
+        for index in queue:  # shared: each index goes to one worker
+            await check(index)
+
+    waiting = [i for i, spec in enumerate(specs) if spec.needs]
+    tasks = [loop.create_task(check(i)) for i in waiting]
+    tasks += [loop.create_task(worker()) for _ in range(min(max(1, options.concurrency), len(specs) - len(waiting)))]
     try:
         if tasks:
             await asyncio.wait(tasks, timeout=options.deadline)
-        return [_collect(task, spec, mode, options) for task, spec in zip(tasks, specs)]
+        return [result if result is not None else _unfinished(spec, mode, options)
+                for result, spec in zip(results, specs)]
     finally:
         for task in tasks:
             task.cancel()
@@ -225,13 +250,9 @@ async def run_checks(specs: Sequence[CheckSpec], mode: str, root: Path, options:
             await pool.aclose()
 
 
-def _collect(task: asyncio.Task[Result], spec: CheckSpec, mode: str, options: RunOptions) -> Result:
-    if task.done() and not task.cancelled() and task.exception() is None:
-        return task.result()
-    if task.done() and not task.cancelled():
-        outcome = classify(task.exception())  # type: ignore[arg-type]
-    else:
-        outcome = Outcome(State.CRITICAL, f"run deadline of {options.deadline:g}s reached", "timeout")
+def _unfinished(spec: CheckSpec, mode: str, options: RunOptions) -> Result:
+    """A check still running (or not started) when the run's deadline came."""
+    outcome = Outcome(State.CRITICAL, f"run deadline of {options.deadline:g}s reached", "timeout")
     return _result(spec, mode, outcome, utc_now(options.clock), 0.0)
 
 
