@@ -29,6 +29,10 @@ from demo.ports import free_port  # noqa: F401  (one copy; tests import it from 
 
 REPO = Path(__file__).resolve().parent.parent
 
+# The catalogue cache (generator/format/cache.py) lives in the user's cache directory: this process's own one,
+# inherited by every run-checks it starts, so the suite neither reads nor leaves anything in ~/.cache.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="runbooks-test-cache-")
+
 PROJECT_YAML = """\
 title: Test project
 modes:

@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from generator.format.load import PathKey
+from generator.format.document import PathKey
 from generator.format.options import (
     INVALID,
     SAFE_ID,

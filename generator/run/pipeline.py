@@ -91,9 +91,9 @@ def run(request: RunRequest) -> RunReport:
     _check_vantage(request.vantage)
     catalog = request.catalog
     if request.checks is None or request.record or request.site is not None:
-        from generator.format.catalog import load_catalog
+        from generator.format.cache import cached_catalog
 
-        catalog = catalog or load_catalog(request.root, modes=[request.mode])  # a run renders its own mode only
+        catalog = catalog or cached_catalog(request.root, modes=[request.mode])  # a run renders its own mode only
     specs = _selected(request, catalog)
     started_at, started = utc_now(), time.perf_counter()
     precisely = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # orders two runs of one second
