@@ -33,7 +33,7 @@ from typing import Any, Mapping, NoReturn, Sequence
 
 from generator import __version__
 from generator.errors import ConfigError
-from generator.format.catalog import check_spec
+from generator.format.checks import check_spec
 from generator.run.engine import RunOptions
 from generator.run.pipeline import RunRequest, run
 from generator.run.results import Result, State, counts, worst

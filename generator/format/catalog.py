@@ -15,11 +15,11 @@ from typing import Any, Collection, Mapping
 
 from generator.errors import ConfigError, Diagnostic
 from generator.format.load import Document, PathKey, load_file
+from generator.format.checks import validate_check
 from generator.format.maintenance import Scope, Window, check_references
 from generator.format.model import Catalog, CheckSpec, Mode, Project, Runbook, RunbookView
 from generator.format.options import INVALID, SAFE_ID, SAFE_ID_HINT, Ctx, ModeValue, Obj, describe, resolve
 from generator.format.schema import (
-    CHECK_FIELDS,
     MODE_VARS,
     PROJECT_FILE,
     PROJECT_SCHEMA,
@@ -29,7 +29,7 @@ from generator.format.schema import (
 )
 from generator.run.kinds import KINDS
 
-__all__ = ["load_catalog", "check_spec"]
+__all__ = ["load_catalog"]
 
 
 def load_catalog(root: Path, *, overlays: bool = True, modes: Collection[str] | None = None) -> Catalog:
@@ -181,7 +181,7 @@ def _load_runbook(path: Path, root: Path, project: Project | None,
     data = RUNBOOK_SCHEMA.validate(doc.data, (), ctx)
     if data is INVALID:
         return None, ctx.diagnostics
-    checks = [_validate_check(raw, ("checks", i), ctx) for i, raw in enumerate(data["checks"] or [])]
+    checks = [validate_check(raw, ("checks", i), ctx) for i, raw in enumerate(data["checks"] or [])]
     data["checks"] = checks
     _cross_check(data, doc.data.get("checks") if isinstance(doc.data, dict) else None, project, ctx)
     if any(c is INVALID for c in checks) or ctx.diagnostics:
@@ -193,36 +193,6 @@ def _load_runbook(path: Path, root: Path, project: Project | None,
         if modes is None or mode in modes:
             runbook.views[mode] = _render_view(runbook, project.modes[mode], ctx)
     return (runbook if not ctx.diagnostics else None), ctx.diagnostics
-
-
-def _validate_check(raw: Any, path: PathKey, ctx: Ctx) -> dict[str, Any] | Any:
-    if not isinstance(raw, dict):
-        ctx.error(path, f"expected a check (a mapping with id, title and one kind), got {describe(raw)}")
-        return INVALID
-    common = {k: v for k, v in raw.items() if k in CHECK_FIELDS}
-    blocks = {k: v for k, v in raw.items() if k not in CHECK_FIELDS}
-    out = Obj(CHECK_FIELDS).validate(common, path, ctx)
-    kinds = [k for k in blocks if k in KINDS]
-    for key in blocks:
-        if key not in KINDS:
-            what = "check kind" if isinstance(blocks[key], dict) else "key"
-            ctx.error(path, f"unknown {what} '{key}'; expected one of: {', '.join(KINDS)}"
-                      + ("" if what == "check kind" else f", {', '.join(CHECK_FIELDS)}"), at=path + (key,))
-    if len(kinds) != 1:
-        if not kinds and len(blocks) == 0:
-            ctx.error(path, f"no check kind; add exactly one of: {', '.join(KINDS)}")
-        elif len(kinds) > 1:
-            ctx.error(path, f"more than one check kind ({', '.join(kinds)}); a check has exactly one",
-                      at=path + (kinds[1],))
-        return INVALID
-    kind = kinds[0]
-    module = KINDS[kind]
-    params = module.SCHEMA.validate(blocks[kind], path + (kind,), ctx)
-    if isinstance(blocks[kind], dict) and module.ASSERTIONS and not any(k in blocks[kind] for k in module.ASSERTIONS):
-        ctx.error(path + (kind,), f"no assertion; add at least one of: {', '.join(module.ASSERTIONS)}")
-    if out is INVALID or params is INVALID:
-        return INVALID
-    return {**out, "kind": kind, "params": params}
 
 
 def _cross_check(data: dict[str, Any], raw_checks: Any, project: Project, ctx: Ctx) -> None:
@@ -341,19 +311,6 @@ def _render_section(section: dict[str, Any], mode: str, fill: Any, active: set[s
         check = step["check"] if step["check"] in active else None
         steps.append({"text": fill(step["text"]), "run": fill(run) if run is not None else None, "check": check})
     return {"title": fill(section["title"]), "body": fill(section["body"]), "steps": steps}
-
-
-def check_spec(runbook: str, data: Mapping[str, Any], where: str) -> CheckSpec:
-    """A check as a generated script carries it (values filled in, defaults left out) made whole by the
-    validator that read it from its runbook; ConfigError when it is not valid (an edited script)."""
-    ctx = Ctx(Document(where, data))
-    check = _validate_check({k: v for k, v in data.items() if k != "source"}, (), ctx)
-    if check is INVALID or ctx.diagnostics:
-        raise ConfigError(ctx.diagnostics)
-    retries = check["retries"] or {"count": 0, "delay": 0.0}
-    return CheckSpec(runbook, check["id"], check["title"], check["kind"], check["params"], check["timeout"],
-                     check["severity"], True, data.get("source", ""), list(check["needs"] or []), retries["count"],
-                     retries["delay"])
 
 
 def _check_spec(runbook: str, check: dict[str, Any], index: int, mode: str, fill: Any, ctx: Ctx,
