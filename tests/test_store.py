@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from generator.cli import run_checks_main, runbooks_main
 from generator.run.results import Result, State
 from generator.run.store import STORE_VERSION, RunInfo, load_index, record_run, store_dir
@@ -54,6 +56,28 @@ def test_each_run_is_appended_to_the_history_oldest_first(tmp_path):
                                                  ("2026-01-01T00:02:00Z", "OK")]
     assert len({r.id for r in index.history["local"]}) == 3
     assert index.get("local", "web/a").state is State.OK and index.runs["local"].commit == "abc"
+
+
+@pytest.mark.parametrize("aligned", [True, False], ids=["same-checks-every-run", "checks-differ-between-runs"])
+def test_states_and_strip_signatures_follow_the_history_whatever_its_shape(tmp_path, aligned):
+    """Runs that ran the same checks in the same order take the transposed path; the others the pair-by-pair
+    one. Both give each check its own states, and equal signatures exactly for equal histories."""
+    plan = [{"a": State.OK, "b": State.OK, "c": State.CRITICAL}, {"a": State.CRITICAL, "b": State.OK, "c": State.OK},
+            {"a": State.OK, "b": State.OK, "c": State.OK}]
+    if not aligned:
+        plan[1] = {"b": State.OK, "a": State.CRITICAL}  # c did not run, and the order differs
+    for i, states in enumerate(plan):
+        at = f"2026-01-01T00:0{i}:00Z"
+        record_run(tmp_path, RunInfo("local", at, ""), [result(c, s, at) for c, s in states.items()],
+                   {"web/a", "web/b", "web/c"})
+    index = load_index(tmp_path, ["local"])
+    for check in "abc":
+        expected = [(f"2026-01-01T00:0{i}:00Z", states[check].value) for i, states in enumerate(plan) if check in states]
+        assert index.states_of("local", f"web/{check}") == expected
+    signature = {c: index.history_signature("local", f"web/{c}") for c in "abc"}
+    assert signature["a"] != signature["b"] != signature["c"] != signature["a"]
+    assert index.history_signature("local", "web/none") == index.history_signature("local", "web/other")
+    assert index.states_of("local", "web/none") == []
 
 
 def test_history_keeps_only_the_last_n_runs(tmp_path):

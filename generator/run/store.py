@@ -90,7 +90,7 @@ class RunRecord:
         states = data.get("states")
         if not isinstance(states, dict):
             states = {}
-        elif not all(type(v) is str for v in states.values()):  # JSON keys are strings already
+        elif not set(map(type, states.values())) <= {str}:  # JSON keys are strings already; one C pass over 1000s
             states = {str(k): str(v) for k, v in states.items()}
         return cls(str(data.get("id", "")), str(data.get("started_at", "")), str(data.get("commit", "")),
                    states, str(data.get("vantage", "")), str(data.get("at", "")))
@@ -142,13 +142,34 @@ class ResultsIndex:
 
     def states_of(self, mode: str, key: str) -> list[tuple[str, str]]:
         """``(started_at, state)`` of one check in the kept runs that ran it, oldest first."""
-        by_key = self.drawn.get(("states", mode))
-        if by_key is None:  # every check's, in one pass over the history (pages ask for all of them)
-            by_key = self.drawn[("states", mode)] = {}
-            for run in self.history.get(mode, []):
-                for check, state in run.states.items():
-                    by_key.setdefault(check, []).append((run.started_at, state))
-        return list(by_key.get(key, []))
+        times, by_key = self._states(mode)
+        found = by_key.get(key, ())
+        return list(zip(times, found)) if times is not None else list(found)
+
+    def history_signature(self, mode: str, key: str) -> tuple[Any, ...]:
+        """What a check's strip is drawn from, cheap to hash: checks with equal signatures share one strip."""
+        times, by_key = self._states(mode)
+        return mode, times is not None, by_key.get(key, ())
+
+    def _states(self, mode: str) -> tuple[tuple[str, ...] | None, dict[str, tuple[Any, ...]]]:
+        """Every check's states in the kept runs, worked out once (pages ask for all of them): when every run
+        ran the same checks in the same order (the usual case), the runs' times and each check's states,
+        transposed in one C pass; else each check's ``(started_at, state)`` pairs."""
+        found = self.drawn.get(("states", mode))
+        if found is None:
+            runs = self.history.get(mode, [])
+            keys = list(runs[0].states) if runs else []
+            if runs and all(list(run.states) == keys for run in runs[1:]):
+                found = (tuple(run.started_at for run in runs),
+                         dict(zip(keys, zip(*(run.states.values() for run in runs)))))
+            else:
+                pairs: dict[str, list[tuple[str, str]]] = {}
+                for run in runs:
+                    for check, state in run.states.items():
+                        pairs.setdefault(check, []).append((run.started_at, state))
+                found = (None, {check: tuple(entries) for check, entries in pairs.items()})
+            self.drawn[("states", mode)] = found
+        return found
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -76,10 +76,10 @@ def history_strip(index: ResultsIndex, mode: str, key: str) -> Strip:
         # Checks with the same history share one strip, drawn once: in a run of 1000 checks most were OK in
         # every kept run, so a stamp draws a few dozen strips instead of a thousand. Kept with the index (a
         # --every loop draws new ones each run and lets the old ones go).
-        entries = tuple(index.states_of(mode, key))
-        shared = index.drawn.get(("strip", entries))
+        signature = ("strip", index.history_signature(mode, key))
+        shared = index.drawn.get(signature)
         if not isinstance(shared, Strip):
-            shared = index.drawn[("strip", entries)] = strip(entries, index.flapping)
+            shared = index.drawn[signature] = strip(index.states_of(mode, key), index.flapping)
         found = index.drawn[(mode, key)] = shared
     return found
 
