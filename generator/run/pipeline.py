@@ -23,7 +23,7 @@ from generator.run.results import DEFAULT_FAIL_ON, FAIL_ON, Result, Run, parse_u
 if TYPE_CHECKING:
     from generator.format.maintenance import Window
     from generator.run.shard import Shard
-    from generator.run.store import RunInfo
+    from generator.run.store import ResultsIndex, RunInfo
 
 # A generated check script runs one mode's few checks through run(): what it does not use (the catalogue, the
 # store, the formats, git, S3, the site) is imported where it is used, so the script starts in a blink.
@@ -128,10 +128,11 @@ def _keep(request: RunRequest, catalog: Catalog | None, report: RunReport, preci
         from generator.run.store import RunInfo
 
         info = RunInfo(request.mode, record.started_at, record.commit, record.id, request.vantage, precisely)
+        stored = None
         if request.record:
-            _store(_needs(catalog), info, results)
+            stored = _store(_needs(catalog), info, results, keep_index=request.site is not None)
         if request.site is not None:
-            report.stamped, report.badges = _stamp(_needs(catalog), request.site, info, results, request.record)
+            report.stamped, report.badges = _stamp(_needs(catalog), request.site, info, results, stored)
     for output in request.outputs:
         _write(output, record)
     if request.upload is not None:
@@ -248,11 +249,14 @@ def _upload(request: RunRequest, record: Run) -> str:
     return put_text(request.upload, name, REPORTERS["json"].render(record))
 
 
-def _store(catalog: Catalog, info: RunInfo, results: list[Result]) -> None:
-    from generator.run.store import record_run
+def _store(catalog: Catalog, info: RunInfo, results: list[Result], keep_index: bool) -> ResultsIndex | None:
+    """Record the run; with ``keep_index``, return the mode's store as written (the stamp that follows)."""
+    from generator.run.store import ResultsIndex, record_run
 
     keep = catalog.check_keys(info.mode)
-    record_run(catalog.root, info, [r for r in results if recordable(r)], keep, catalog.project.history["keep"])
+    index = ResultsIndex() if keep_index else None
+    record_run(catalog.root, info, [r for r in results if recordable(r)], keep, catalog.project.history["keep"], index)
+    return index
 
 
 def _check_outputs(request: RunRequest) -> None:
@@ -281,15 +285,16 @@ def _write(output: Output, record: Run) -> None:
 
 
 def _stamp(catalog: Catalog, site: Path, info: RunInfo, results: list[Result],
-           recorded: bool) -> tuple[list[Path], list[Path]]:
-    """Stamp this mode's slots (on its pages and the home page) and badges from the store, plus this run when
-    not recorded. Only the checks it ran change, unless the history window moved on for every check."""
+           stored: ResultsIndex | None) -> tuple[list[Path], list[Path]]:
+    """Stamp this mode's slots (on its pages and the home page) and badges from the store (``stored``: as the
+    run just wrote it), plus this run when not recorded. Only the checks it ran change, unless the history
+    window moved on for every check."""
     from generator.site.badges import write_badges
     from generator.site.stamp import filtered_index, stamp_site
 
-    index = filtered_index(catalog, [info.mode])  # only this mode's slots are stamped
+    index = filtered_index(catalog, [info.mode], stored)  # only this mode's slots are stamped
     ran = [r for r in results if recordable(r)]
-    if not recorded:
+    if stored is None:
         index.results[info.mode].update({r.key: r for r in ran})
         index.runs[info.mode] = info
     full = len(index.history.get(info.mode, [])) >= catalog.project.history["keep"]

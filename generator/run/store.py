@@ -195,14 +195,19 @@ def slot_key(key: str, vantage: str) -> str:
 def load_index(root: Path, modes: Iterable[str]) -> ResultsIndex:
     index = ResultsIndex()
     for mode in modes:
-        data = _read(store_dir(root) / f"{mode}.json")
-        index.results[mode], index.vantages[mode] = _headlines(
-            Result.from_dict(v) for v in data.get("checks", {}).values() if isinstance(v, dict))
-        index.history[mode] = [RunRecord.from_dict(r) for r in _history(data)]
-        last = _info(data.get("last_run"))
-        if last is not None:
-            index.runs[mode] = last
+        _index_mode(index, mode, _read(store_dir(root) / f"{mode}.json"))
     return index
+
+
+def _index_mode(index: ResultsIndex, mode: str, data: dict[str, Any]) -> None:
+    """``mode``'s part of the index, from its store file's content."""
+    checks = data.get("checks")
+    index.results[mode], index.vantages[mode] = _headlines(
+        Result.from_dict(v) for v in (checks.values() if isinstance(checks, dict) else ()) if isinstance(v, dict))
+    index.history[mode] = [RunRecord.from_dict(r) for r in _history(data)]
+    last = _info(data.get("last_run"))
+    if last is not None:
+        index.runs[mode] = last
 
 
 def _info(data: Any) -> RunInfo | None:
@@ -222,21 +227,23 @@ def _headlines(results: Iterable[Result]) -> tuple[dict[str, Result], dict[str, 
 
 
 def record_run(root: Path, info: RunInfo, results: list[Result], keep: set[str],
-               limit: int = DEFAULT_HISTORY["keep"]) -> RunRecord:
+               limit: int = DEFAULT_HISTORY["keep"], into: ResultsIndex | None = None) -> RunRecord:
     """Merge a run into the store and append it to the history (at most ``limit`` runs); return its record.
 
     Checks that no longer exist (not in ``keep``) are dropped from the results and from the history.
+    ``into``: an index that gets the mode's store as written, as ``load_index`` would read it back.
     """
-    return fold_runs(root, info.mode, [(info, results)], keep, limit)[0]
+    return fold_runs(root, info.mode, [(info, results)], keep, limit, into)[0]
 
 
 def fold_runs(root: Path, mode: str, runs: list[tuple[RunInfo, list[Result]]], keep: set[str],
-              limit: int = DEFAULT_HISTORY["keep"]) -> list[RunRecord]:
+              limit: int = DEFAULT_HISTORY["keep"], into: ResultsIndex | None = None) -> list[RunRecord]:
     """Fold runs of ``mode`` into the store, in any order, any number of times.
 
     For each check and vantage the store keeps the result of the newest run (``RunInfo.order``), whatever
     order the runs arrive in. A run is one history entry per vantage: folding it again, or folding the
-    other shards of it (the same id), adds to that entry and never a second one.
+    other shards of it (the same id), adds to that entry and never a second one. With ``into``, that index
+    gets the mode's store as written (a stamp that follows need not read it back).
     """
     path = store_dir(root) / f"{mode}.json"
     with locked(path.with_suffix(".lock")):  # read-modify-write in one lock: a concurrent run waits its turn
@@ -260,8 +267,10 @@ def fold_runs(root: Path, mode: str, runs: list[tuple[RunInfo, list[Result]]], k
         assert last is not None
         head = {"store_version": STORE_VERSION, "schema_version": SCHEMA_VERSION, "mode": mode,
                 "last_run": asdict(last)}
-        write_atomic(path, _store_text(head, dict(sorted(checks.items())),
-                                       [_pruned(r.to_dict(), keep) for r in kept]))
+        checks, history_kept = dict(sorted(checks.items())), [_pruned(r.to_dict(), keep) for r in kept]
+        write_atomic(path, _store_text(head, checks, history_kept))
+    if into is not None:
+        _index_mode(into, mode, {**head, "checks": checks, "history": history_kept})
     return records
 
 

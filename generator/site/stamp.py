@@ -222,11 +222,12 @@ def _render(kind: str, arg: str, index: ResultsIndex, modes: list[str], touched:
     return RENDERERS[kind](arg, index) if _affected(kind, arg, modes, touched) else None
 
 
-def filtered_index(catalog: "Catalog", modes: list[str] | None = None) -> ResultsIndex:
+def filtered_index(catalog: "Catalog", modes: list[str] | None = None, stored: ResultsIndex | None = None) -> ResultsIndex:
     """Stored results of ``modes`` (default: all), limited to checks that exist now, so removed checks
-    vanish; with the project's settings for showing them and the checks each mode lists."""
+    vanish; with the project's settings for showing them and the checks each mode lists. ``stored``: the
+    store as the caller just wrote it, instead of reading it back."""
     modes = list(catalog.project.modes) if modes is None else modes
-    index = load_index(catalog.root, modes)
+    index = stored if stored is not None else load_index(catalog.root, modes)
     index.stale_after = catalog.project.stale_after
     index.flapping = catalog.project.history["flapping"]
     for mode in modes:
