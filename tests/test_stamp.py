@@ -3,8 +3,10 @@ and identical to what a rebuild renders from the stored results."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import threading
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pytest
 from generator.cli import run_checks_main
 from generator.format.catalog import load_catalog
 from generator.site.build import build
+from generator.site.slotindex import INDEX_DIR
 from generator.site.slots import SLOT
 from generator.site.stamp import filtered_index, stamp_site
 
@@ -164,6 +167,20 @@ def test_a_run_of_one_runbook_leaves_the_other_pages_unopened_and_a_moved_slot_i
 def stamp_rebuilt(project) -> str:
     """The runbook page as a full stamp (every slot, no index) renders it from the same store."""
     site = project.root / "site"
-    (site / ".runbooks-slots.json").unlink()
+    shutil.rmtree(site / INDEX_DIR)
     stamp_site(site, filtered_index(load_catalog(project.root)), ["local"])
     return page(project)
+
+
+def test_the_slot_index_is_kept_per_mode_and_a_lost_part_is_found_again(site_project):
+    """A stamp of one mode reads and writes that mode's part of the index (and the top's) only; a part that
+    is damaged costs a scan of that mode's pages, not their results."""
+    parts = site_project.root / "site" / INDEX_DIR
+    assert sorted(p.name for p in parts.glob("*.json")) == ["-.json", "aws.json", "hybrid.json", "local.json"]
+    untouched = {p.name: p.stat().st_mtime_ns for p in parts.glob("*.json") if p.stem in ("hybrid", "aws")}
+    (parts / "local.json").write_text("{ damaged")
+    assert run(site_project) == 1
+    assert 'data-rb-state="CRITICAL"' in page(site_project)
+    assert "local/web/index.html" in json.loads((parts / "local.json").read_text())
+    assert {name: (parts / name).stat().st_mtime_ns for name in untouched} == untouched
+    assert slots(page(site_project)) == slots(stamp_rebuilt(site_project))

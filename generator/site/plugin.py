@@ -132,7 +132,7 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
     def on_post_build(self, config: Any) -> None:
         assert self.catalog is not None and self.index is not None
         write_badges(Path(config.site_dir), self.index, list(self.catalog.project.modes))
-        save_slot_index(Path(config.site_dir), self.slot_index)
+        save_slot_index(Path(config.site_dir), self.slot_index, complete=True)
         if self.serving is not None:
             self.serving.keep_search_whole(Path(config.site_dir))
 

@@ -1,8 +1,10 @@
 """Where each page's result slots are: byte offsets kept at build time, so a stamp touches only what changed.
 
-``site/.runbooks-slots.json`` maps each page (its path under the site) to its
-slots as ``[kind, arg, start, end]``, the byte range of each slot's body. The
-build writes it; every stamp reads it to find the pages holding a slot whose
+``site/.runbooks-slots/<part>.json`` maps each page (its path under the site)
+to its slots as ``[kind, arg, start, end]``, the byte range of each slot's
+body; a part is a top folder of the site (a mode's pages), ``-`` for the pages
+at the top. A stamp of one mode reads and writes only that mode's part and the
+top's. The build writes them all; every stamp reads them to find the pages holding a slot whose
 result changed (the others are not even opened), splices the new bodies in at
 their offsets (no scan of the page) and writes the new offsets back. An entry
 that no longer matches its page (the page was changed by something else) is
@@ -18,9 +20,11 @@ from typing import Callable, Iterable, NamedTuple
 
 from generator.fsutil import write_atomic
 
-__all__ = ["INDEX_FILE", "Located", "locate", "splice", "load_slot_index", "save_slot_index"]
+__all__ = ["INDEX_DIR", "Located", "locate", "splice", "load_slot_index", "save_slot_index", "part_of"]
 
-INDEX_FILE = ".runbooks-slots.json"
+INDEX_DIR = ".runbooks-slots"
+_TOP = "-"  # the part of the pages at the top of the site (a mode id starts with a letter or digit)
+_OLD_FILE = ".runbooks-slots.json"  # one file for the whole site, before the parts
 _SLOT = re.compile(rb"<!--rb:(?P<kind>[a-z]+):(?P<arg>[^<>]*?)-->(?P<body>.*?)<!--/rb-->", re.S)
 _CLOSE = b"<!--/rb-->"
 
@@ -68,15 +72,45 @@ def splice(data: bytes, slots: list[Located],
     return b"".join(parts), moved
 
 
-def load_slot_index(site: Path) -> dict[str, list[Located]]:
-    try:
-        raw = json.loads((site / INDEX_FILE).read_text(encoding="utf-8"))
-        return {page: [Located(str(k), str(a), int(s), int(e)) for k, a, s, e in slots] for page, slots in raw.items()}
-    except (OSError, ValueError, TypeError, AttributeError):
-        return {}
+def part_of(page: str) -> str:
+    """The part of the index a page is kept in: its top folder, or ``-`` for a page at the top."""
+    folder, sep, _ = page.partition("/")
+    return folder if sep else _TOP
 
 
-def save_slot_index(site: Path, index: dict[str, list[Located]]) -> None:
-    body = ",\n".join(f"{json.dumps(page)}: {json.dumps([[s.kind, s.arg, s.start, s.end] for s in slots])}"
-                      for page, slots in sorted(index.items()))
-    write_atomic(site / INDEX_FILE, "{\n" + body + "\n}\n", durable=False)  # lost, the pages are scanned again
+def load_slot_index(site: Path, modes: Iterable[str] | None = None) -> dict[str, list[Located]]:
+    """The slots of every page, or (with ``modes``) of those modes' pages and the top's. A part that is
+    missing or damaged is left out: its pages are scanned again."""
+    directory = site / INDEX_DIR
+    if modes is None:
+        try:
+            files = sorted(directory.glob("*.json"))
+        except OSError:
+            return {}
+    else:
+        files = [directory / f"{part}.json" for part in (_TOP, *modes)]
+    index: dict[str, list[Located]] = {}
+    for path in files:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            index.update({page: [Located(str(k), str(a), int(s), int(e)) for k, a, s, e in slots]
+                          for page, slots in raw.items()})
+        except (OSError, ValueError, TypeError, AttributeError):
+            continue
+    return index
+
+
+def save_slot_index(site: Path, index: dict[str, list[Located]], *, complete: bool = False) -> None:
+    """Write the parts ``index`` holds pages of; ``complete``: it is the whole site's, and the parts of
+    folders it no longer has go."""
+    parts: dict[str, list[str]] = {}
+    for page in sorted(index):
+        parts.setdefault(part_of(page), []).append(page)
+    directory = site / INDEX_DIR
+    for part, pages in parts.items():
+        body = ",\n".join(f"{json.dumps(page)}: {json.dumps([[s.kind, s.arg, s.start, s.end] for s in index[page]])}"
+                          for page in pages)
+        write_atomic(directory / f"{part}.json", "{\n" + body + "\n}\n", durable=False)  # lost: pages are scanned
+    if complete:
+        for stale in [p for p in directory.glob("*.json") if p.stem not in parts] + [site / _OLD_FILE]:
+            stale.unlink(missing_ok=True)

@@ -28,7 +28,7 @@ from generator.run.results import Result, State, worst
 from generator.run.store import Listed, ResultsIndex, load_index
 from generator.site import markup
 from generator.site.history import Strip, strip
-from generator.site.slotindex import Located, load_slot_index, locate, save_slot_index, splice
+from generator.site.slotindex import Located, load_slot_index, locate, part_of, save_slot_index, splice
 from generator.site.slots import SLOT
 from generator.site.vantages import vantage_states
 
@@ -163,7 +163,7 @@ def stamp_site(site_dir: Path, index: ResultsIndex, modes: list[str], touched: s
     only those checks' slots and the modes' summaries. Pages holding none of them are not opened (the slot
     index says where every slot is, see ``slotindex``).
     """
-    slot_index = load_slot_index(site_dir)
+    slot_index = load_slot_index(site_dir, modes)
     changed = []
     # The runbooks holding a touched check, worked out once: a runbook's own slots ask for them on every page.
     scope = None if touched is None else _Touched(touched, {key.partition("/")[0] for key in touched})
@@ -188,11 +188,13 @@ def stamp_site(site_dir: Path, index: ResultsIndex, modes: list[str], touched: s
 
 
 def _pages(site_dir: Path, slot_index: dict[str, list[Located]], modes: list[str]) -> list[str]:
-    """The home page and the modes' pages: from the slot index, or by walking the site when it has none."""
-    if slot_index:
-        return [rel for rel in slot_index if rel == "index.html" or rel.split("/", 1)[0] in modes]
-    found = [site_dir / "index.html"] + [p for mode in modes for p in sorted((site_dir / mode).rglob("*.html"))]
-    return [p.relative_to(site_dir).as_posix() for p in found]
+    """The home page and the modes' pages: from the slot index, or, for a mode it has no part for (lost, or a
+    site built before the index), by walking the mode's folder."""
+    pages = ["index.html"]
+    for mode in modes:
+        known = [rel for rel in slot_index if part_of(rel) == mode]
+        pages += known or [p.relative_to(site_dir).as_posix() for p in sorted((site_dir / mode).rglob("*.html"))]
+    return pages
 
 
 # Slots whose argument is a runbook, not one of its checks: the badge image (its alt text) and the banner.
