@@ -199,11 +199,14 @@ def load_index(root: Path, modes: Iterable[str]) -> ResultsIndex:
     return index
 
 
-def _index_mode(index: ResultsIndex, mode: str, data: dict[str, Any]) -> None:
-    """``mode``'s part of the index, from its store file's content."""
+def _index_mode(index: ResultsIndex, mode: str, data: dict[str, Any], fresh: dict[str, Result] | None = None) -> None:
+    """``mode``'s part of the index, from its store file's content; ``fresh``: the results a fold just stored,
+    by slot, taken as they are rather than made again from their records."""
     checks = data.get("checks")
+    fresh = fresh or {}
     index.results[mode], index.vantages[mode] = _headlines(
-        Result.from_dict(v) for v in (checks.values() if isinstance(checks, dict) else ()) if isinstance(v, dict))
+        fresh.get(slot) or Result.from_dict(v)
+        for slot, v in (checks.items() if isinstance(checks, dict) else ()) if isinstance(v, dict))
     index.history[mode] = [RunRecord.from_dict(r) for r in _history(data)]
     last = _info(data.get("last_run"))
     if last is not None:
@@ -255,9 +258,9 @@ def fold_runs(root: Path, mode: str, runs: list[tuple[RunInfo, list[Result]]], k
         # Nothing else holds the stored results now: each one a run replaces is freed as it is replaced
         # (10,000 checks: tens of MB that would otherwise sit beside their replacements).
         del data, stored
-        records = []
+        records, fresh = [], {}
         for info, results in sorted(runs, key=lambda run: run[0].order):
-            _fold_results(checks, info, results)
+            fresh.update(_fold_results(checks, info, results))
             record = history.setdefault((info.id, info.vantage), RunRecord(info.id, info.started_at, info.commit, {},
                                                                           info.vantage, info.at))
             record.states.update({r.key: r.state.value for r in results})
@@ -270,7 +273,8 @@ def fold_runs(root: Path, mode: str, runs: list[tuple[RunInfo, list[Result]]], k
         checks, history_kept = dict(sorted(checks.items())), [_pruned(r.to_dict(), keep) for r in kept]
         write_atomic(path, _store_text(head, checks, history_kept))
     if into is not None:
-        _index_mode(into, mode, {**head, "checks": checks, "history": history_kept})
+        _index_mode(into, mode, {**head, "checks": checks, "history": history_kept},
+                    {slot: result for slot, result in fresh.items() if slot in checks})
     return records
 
 
@@ -278,13 +282,17 @@ def _base(slot: str) -> str:
     return slot.partition("@")[0]
 
 
-def _fold_results(checks: dict[str, Any], info: RunInfo, results: list[Result]) -> None:
-    """Each result replaces the stored one of its check and vantage unless that came from a newer run."""
+def _fold_results(checks: dict[str, Any], info: RunInfo, results: list[Result]) -> dict[str, Result]:
+    """Each result replaces the stored one of its check and vantage unless that came from a newer run; the
+    results that did, by slot."""
+    stored = {}
     for result in results:
         slot = slot_key(result.key, info.vantage)
         held = checks.get(slot)
         if held is None or (order_time(str(held.get("run_at", ""))), str(held.get("run_id", ""))) <= info.order:
             checks[slot] = {**result.to_dict(), "run_id": info.id, "run_at": info.at}
+            stored[slot] = result
+    return stored
 
 
 def json_lines(head: dict[str, Any], key: str, items: list[Any]) -> str:
