@@ -85,6 +85,17 @@ def test_first_line_exit_code_and_unique_perfdata_labels(plugin: tuple[Path, Htt
     assert done.stderr == ""
 
 
+def test_a_plugin_probes_http_without_importing_aiohttp(plugin: tuple[Path, HttpServer]) -> None:
+    """A plugin runs a few checks once: http.client in threads (generator/run/stdhttp.py) starts far sooner
+    than aiohttp, whose import alone took longer than the rest of a cold script."""
+    root, _ = plugin
+    done = nagios([sys.executable, "-X", "importtime", str(root / "checks/local/web.py"), "-t", "30"])
+    assert done.returncode == 2 and done.stdout.startswith("CRITICAL - web: 1 critical, 2 ok"), done.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "http.client" in imported and "generator.run.stdhttp" in imported
+    assert not {name for name in imported if name.split(".")[0] == "aiohttp"}
+
+
 def test_the_interpreter_named_or_a_missing_package_is_one_unknown_line(plugin: tuple[Path, HttpServer]) -> None:
     root, _ = plugin
     script = str(root / "checks/local/web.py")

@@ -119,8 +119,9 @@ def main(script: Mapping[str, str], checks: Sequence[Mapping[str, Any]], path: s
         print(f"UNKNOWN - {script['runbook']}: the script's checks are not valid ({exc.diagnostics[0]}); "
               f"regenerate it with `runbooks build`")
         return State.UNKNOWN.exit_code
-    report = run(RunRequest(root, script["mode"], checks=specs, options=RunOptions(10, None, args.timeout),
-                            record=False, commit=""))
+    # A script runs a few checks once, cold: http.client in threads starts far sooner than aiohttp (stdhttp.py).
+    options = RunOptions(10, None, args.timeout, http_client="stdlib")
+    report = run(RunRequest(root, script["mode"], checks=specs, options=options, record=False, commit=""))
     print(plugin_output(script["runbook"], report.run.results, args.verbose), end="")
     return worst(r.state for r in report.run.results).exit_code if report.run.results else State.UNKNOWN.exit_code
 

@@ -43,6 +43,9 @@ class RunOptions:
     # The wall clock results are stamped with and ages are judged against; a test fixes it.
     # Durations and timeouts always use the monotonic clocks.
     clock: Clock = time.time
+    # "aiohttp": the pool for many checks (its parser is in C); "stdlib": http.client in threads, for a run of
+    # a few checks started cold (a check script), which then never imports aiohttp. See generator/run/stdhttp.py.
+    http_client: str = "aiohttp"
 
 
 def utc_now(clock: Clock = time.time) -> str:
@@ -88,12 +91,19 @@ class _HttpErrors:
 
 
 def _http_errors() -> _HttpErrors:
-    """aiohttp's exceptions, when aiohttp is loaded (a run without http checks never loads it)."""
+    """The HTTP clients' exceptions, of those loaded (a run without http checks loads neither): aiohttp's, and
+    http.client's (``stdhttp``)."""
+    unusable: tuple[type[BaseException], ...] = ()
+    transport: tuple[type[BaseException], ...] = ()
     aiohttp = sys.modules.get("aiohttp")
-    if aiohttp is None:
-        return _HttpErrors()
-    return _HttpErrors((aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError),
-                       (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError))
+    if aiohttp is not None:
+        unusable += (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError)
+        transport += (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError)
+    client = sys.modules.get("http.client")
+    if client is not None:
+        unusable += (client.InvalidURL,)
+        transport += (client.HTTPException,)
+    return _HttpErrors(unusable, transport)
 
 
 def _detail(chain: list[BaseException]) -> str:
@@ -208,9 +218,7 @@ async def run_checks(specs: Sequence[CheckSpec], mode: str, root: Path, options:
     gate = asyncio.Semaphore(max(1, options.concurrency))
     pool = None
     if any(KINDS[s.kind].USES_HTTP and s.applies for s in specs):
-        from generator.run.wire import HttpPool
-
-        pool = HttpPool(options.concurrency)
+        pool = _http_pool(options)
     ctx = ProbeContext(root=root, http=pool, clock=options.clock)
     finished: dict[str, asyncio.Future[Result | None]] = {spec.key: loop.create_future() for spec in specs}
     results: list[Result | None] = [None] * len(specs)
@@ -248,6 +256,18 @@ async def run_checks(specs: Sequence[CheckSpec], mode: str, root: Path, options:
             task.cancel()
         if pool is not None:
             await pool.aclose()
+
+
+def _http_pool(options: RunOptions) -> Any:
+    if options.http_client == "stdlib":
+        from generator.run.stdhttp import StdlibPool
+
+        return StdlibPool()
+    if options.http_client != "aiohttp":
+        raise ValueError(f"http_client {options.http_client!r}: 'aiohttp' or 'stdlib'")
+    from generator.run.wire import HttpPool
+
+    return HttpPool(options.concurrency)
 
 
 def _unfinished(spec: CheckSpec, mode: str, options: RunOptions) -> Result:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["WireSocket", "Exchange", "HttpPool", "read_bounded", "session_for_tests"]
+__all__ = ["WireSocket", "Exchange", "HttpPool", "current_exchange", "handshake_ms", "read_bounded", "session_for_tests"]
 
 _SOCKETS: "weakref.WeakValueDictionary[int, WireSocket]" = weakref.WeakValueDictionary()
 _KEPT = 4  # exchanges of a connection whose times are kept (a finished request reads its own a moment later)
@@ -59,7 +59,7 @@ class WireSocket(socket.socket):
     def _sending(self) -> None:
         if self._replied:
             if not self.exchange:
-                self.connect_ms = _handshake_ms(self, self.opened_at)
+                self.connect_ms = handshake_ms(self, self.opened_at)
             self.exchange += 1
             self._sent[self.exchange] = time.perf_counter()
             self._sent.pop(self.exchange - _KEPT, None)
@@ -103,7 +103,7 @@ class WireSocket(socket.socket):
 _TCP_INFO_RTT = 68  # offset of tcpi_rtt (microseconds) in Linux's struct tcp_info
 
 
-def _handshake_ms(sock: socket.socket, opened_at: float) -> float:
+def handshake_ms(sock: socket.socket, opened_at: float) -> float:
     """How long the TCP handshake took: the kernel's round-trip sample of it where it keeps one (Linux), so the
     time the event loop took to notice the connection does not count; else the time since the socket opened."""
     try:
@@ -132,6 +132,7 @@ class Exchange:
     exchange: int = 0
     new_connection: bool = False
     started: float = field(default_factory=time.perf_counter)
+    measured_ms: float | None = None  # set by a client that times the wire itself (``stdhttp``, in its thread)
 
     def __enter__(self) -> "Exchange":
         self._token = _CURRENT.set(self)
@@ -143,6 +144,8 @@ class Exchange:
     def latency_ms(self) -> float:
         """First byte sent → last byte received (from the connect on a new connection); the coroutine's
         clock when the request never went out on a socket of ours."""
+        if self.measured_ms is not None:
+            return self.measured_ms
         times = self.sock.times(self.exchange) if self.sock is not None else None
         if times is None or self.sock is None:
             return (time.perf_counter() - self.started) * 1000
@@ -151,6 +154,11 @@ class Exchange:
 
 
 _CURRENT: ContextVar[Exchange | None] = ContextVar("wire_exchange", default=None)
+
+
+def current_exchange() -> Exchange | None:
+    """The Exchange the running probe made current, if any."""
+    return _CURRENT.get()
 
 
 @functools.lru_cache(maxsize=1)

@@ -7,9 +7,16 @@ the real engine. Every test uses its own route path.
 
 from __future__ import annotations
 
+import gzip
+
+import pytest
+
 from generator.run.results import State
-from tests.conftest import closed_port
-from tests.helpers import run_one
+from tests.conftest import HttpServer, closed_port
+from tests.helpers import each_http_client, run_one  # noqa: F401  (a fixture)
+
+# Every test here runs through both HTTP clients: they must agree on every feature.
+pytestmark = pytest.mark.usefixtures("each_http_client")
 
 # --- OK ----------------------------------------------------------------------
 
@@ -167,7 +174,7 @@ def test_connection_refused_is_critical_connect(project):
     result = run_one(project.root, key)
     assert result.state is State.CRITICAL
     assert result.reason == "connect"
-    assert result.summary.startswith("connection failed")
+    assert result.summary.startswith("connection failed: [Errno 111] Connect call failed ('127.0.0.1', ")
 
 
 def test_slow_server_past_the_check_timeout_is_critical_timeout(project, http_server):
@@ -271,3 +278,74 @@ def test_request_headers_are_sent(project, http_server):
     result = run_one(project.root, key)
     assert result.state is State.OK, result.summary
     assert http_server.request_headers["/http/req-hdr"]["X-Probe"] == "runbooks"
+
+
+# --- what goes on the wire: the same through both clients --------------------
+
+def test_the_request_carries_the_default_headers_and_the_checks_own_win(project, http_server):
+    url = http_server.route("/http/defaults", body="ok")
+    key = project.add_check("http", {"url": url, "status": 200})
+    assert run_one(project.root, key).state is State.OK
+    sent = {k.lower(): v for k, v in http_server.request_headers["/http/defaults"].items()}
+    assert sent == {"host": f"127.0.0.1:{http_server.port}", "user-agent": "runbooks-checks", "accept": "*/*",
+                    "accept-encoding": "gzip, deflate"}
+    key = project.add_check("http", {"url": url, "status": 200, "request_headers": {"user-agent": "probe/2"}})
+    assert run_one(project.root, key).state is State.OK
+    assert {k.lower(): v for k, v in http_server.request_headers["/http/defaults"].items()}["user-agent"] == "probe/2"
+
+
+def test_a_gzip_body_is_judged_decoded(project, http_server):
+    url = http_server.route("/http/gzip", body=gzip.compress(b'{"status": "ok"}'),
+                            headers={"Content-Encoding": "gzip", "Content-Type": "application/json"})
+    key = project.add_check("http", {"url": url, "status": 200, "json": {"status": "ok"}})
+    result = run_one(project.root, key)
+    assert result.state is State.OK, result.summary
+
+
+def test_redirects_are_followed_only_when_asked(project, http_server):
+    http_server.route("/http/moved", status=302, body="", headers={"Location": "/http/landed?from=moved"})
+    landed = http_server.route("/http/landed", body="landed here")
+    moved = http_server.url("/http/moved")
+    key = project.add_check("http", {"url": moved, "status": 200, "body_contains": "landed here",
+                                     "follow_redirects": True})
+    result = run_one(project.root, key)
+    assert result.state is State.OK, result.summary
+    assert http_server.hits["/http/landed"] == 1
+    key = project.add_check("http", {"url": moved, "status": 302})
+    result = run_one(project.root, key)
+    assert result.state is State.OK, result.summary
+    assert http_server.hits["/http/landed"] == 1 and landed
+
+
+def test_a_redirect_to_another_origin_drops_the_authorization_header(project, http_server):
+    other = HttpServer()
+    try:
+        target = other.route("/http/elsewhere", body="ok")
+        http_server.route("/http/away", status=307, body="", headers={"Location": target})
+        http_server.route("/http/near", status=307, body="", headers={"Location": "/http/here"})
+        http_server.route("/http/here", body="ok")
+        for path in ("/http/away", "/http/near"):
+            key = project.add_check("http", {"url": http_server.url(path), "status": 200, "follow_redirects": True,
+                                             "request_headers": {"Authorization": "Bearer s3cret"}})
+            assert run_one(project.root, key).state is State.OK
+        assert "Authorization" not in other.request_headers["/http/elsewhere"]
+        assert http_server.request_headers["/http/here"]["Authorization"] == "Bearer s3cret"
+    finally:
+        other.close()
+
+
+def test_a_redirect_loop_is_unknown_after_ten(project, http_server):
+    http_server.route("/http/loop", status=302, body="", headers={"Location": "/http/loop"})
+    key = project.add_check("http", {"url": http_server.url("/http/loop"), "status": 200, "follow_redirects": True})
+    result = run_one(project.root, key)
+    assert result.state is State.UNKNOWN and result.reason == "error", result.summary
+    assert result.summary.startswith("probe error: TooManyRedirects")
+    assert http_server.hits["/http/loop"] == 10
+
+
+def test_a_redirect_to_another_scheme_is_unknown(project, http_server):
+    http_server.route("/http/to-ftp", status=302, body="", headers={"Location": "ftp://127.0.0.1/file"})
+    key = project.add_check("http", {"url": http_server.url("/http/to-ftp"), "status": 200, "follow_redirects": True})
+    result = run_one(project.root, key)
+    assert result.state is State.UNKNOWN and result.reason == "error", result.summary
+    assert result.summary.startswith("cannot probe")

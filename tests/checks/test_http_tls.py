@@ -9,8 +9,11 @@ from __future__ import annotations
 import pytest
 
 from generator.run.results import State
-from tests.helpers import run_one
+from tests.helpers import each_http_client, run_one  # noqa: F401  (a fixture)
 from tests.tlsutil import Pki, https_server, self_signed
+
+# Every test here runs through both HTTP clients: they must agree on every feature.
+pytestmark = pytest.mark.usefixtures("each_http_client")
 
 
 @pytest.fixture

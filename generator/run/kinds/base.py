@@ -24,8 +24,6 @@ from generator.run.results import Outcome, State, expected_actual
 if TYPE_CHECKING:
     import ssl
 
-    import aiohttp
-
 __all__ = ["Kind", "Clock", "Emulator", "ProbeContext", "Judge", "HttpClients", "PROBE_TIMEOUT", "CONNECTING", "NO_VAR_DEFAULTS",
            "no_secret_quoting", "nothing_to_seed"]
 
@@ -36,8 +34,9 @@ PROBE_TIMEOUT: ContextVar[float] = ContextVar("probe_timeout", default=10.0)
 
 
 class HttpClients(Protocol):
-    def session(self, verify: "bool | ssl.SSLContext | None") -> "aiohttp.ClientSession":
-        """The run's aiohttp session for these TLS settings (None: plain http)."""
+    def session(self, verify: "bool | ssl.SSLContext | None") -> Any:
+        """The run's session for these TLS settings (None: plain http): an aiohttp ClientSession
+        (``wire.HttpPool``), or one with the same ``request`` over the standard library (``stdhttp``)."""
 
 
 Clock = Callable[[], float]  # seconds since the epoch, as time.time
