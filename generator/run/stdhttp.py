@@ -145,14 +145,20 @@ async def _in_thread(work: Callable[[], _Response]) -> _Response:
         if not future.done():
             outcome()
 
+    def hand_over(outcome: Callable[[], None]) -> None:
+        try:
+            loop.call_soon_threadsafe(settle, outcome)
+        except RuntimeError:  # the run is over (its deadline cut this probe): nobody waits for the answer
+            pass
+
     def run() -> None:
         try:
             response = work()
         except BaseException as exc:  # handed to the probe, which the engine classifies
             error = exc
-            loop.call_soon_threadsafe(settle, lambda: future.set_exception(error))
+            hand_over(lambda: future.set_exception(error))
         else:
-            loop.call_soon_threadsafe(settle, lambda: future.set_result(response))
+            hand_over(lambda: future.set_result(response))
 
     threading.Thread(target=run, name="runbooks-http", daemon=True).start()
     return await future

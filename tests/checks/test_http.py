@@ -8,6 +8,8 @@ the real engine. Every test uses its own route path.
 from __future__ import annotations
 
 import gzip
+import threading
+import time
 
 import pytest
 
@@ -349,3 +351,17 @@ def test_a_redirect_to_another_scheme_is_unknown(project, http_server):
     result = run_one(project.root, key)
     assert result.state is State.UNKNOWN and result.reason == "error", result.summary
     assert result.summary.startswith("cannot probe")
+
+
+def test_a_probe_cut_by_its_timeout_leaves_nothing_behind(project, http_server, each_http_client, monkeypatch):
+    """The stdlib client's thread outlives a probe its timeout cut; when it ends, after the run, it must not
+    raise into a loop that is closed (nor may anything else the run left)."""
+    failures = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: failures.append(args.exc_value))
+    url = http_server.route("/http/cut", body="late", delay=0.6)
+    key = project.add_check("http", {"url": url, "status": 200}, timeout="0.2s")
+    assert run_one(project.root, key).summary == "timed out after 0.2s"
+    deadline = time.monotonic() + 10
+    while any(t.name == "runbooks-http" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert failures == []
