@@ -38,18 +38,21 @@ import ssl
 import threading
 import time
 import zlib
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any, AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from generator.run.kinds.base import PROBE_TIMEOUT
 from generator.run.wire import Exchange, current_exchange, handshake_ms
 
-__all__ = ["StdlibPool", "TooManyRedirects"]
+__all__ = ["READ_LIMIT", "StdlibPool", "TooManyRedirects"]
 
 MAX_REDIRECTS = 10  # aiohttp's: the tenth redirect is an error
+# Bytes of a decoded body read, at most: as much as any kind reads of an answer (http's BODY_LIMIT, 1 MiB;
+# prometheus' RESPONSE_LIMIT, 8 MiB; a test holds them to it). aiohttp streams; here the thread reads it all.
+READ_LIMIT = 8 * 1024 * 1024
 _DEFAULT_HEADERS = {"User-Agent": "runbooks-checks", "Accept": "*/*", "Accept-Encoding": "gzip, deflate"}
 _REDIRECTS = (301, 302, 303, 307, 308)
 _CHUNK = 64 * 1024
@@ -98,21 +101,26 @@ class _Session:
         self._limit = limit
 
     @asynccontextmanager
-    async def request(self, method: str, url: str, *, headers: Mapping[str, str] | None = None,
-                      allow_redirects: bool = False) -> AsyncIterator[_Response]:
+    async def request(self, method: str, url: str, *, params: Mapping[str, str] | None = None,
+                      headers: Mapping[str, str] | None = None, allow_redirects: bool = True) -> AsyncIterator[_Response]:
+        """As aiohttp's ``ClientSession.request``: ``params`` make the query string, redirects are followed
+        unless ``allow_redirects`` is false."""
+        if params:
+            url += ("&" if urlsplit(url).query else "?") + urlencode(params)
         exchange = current_exchange()
         timeout = PROBE_TIMEOUT.get()
         yield await _in_thread(lambda: _fetch(method, url, dict(headers or {}), allow_redirects, self._context,
                                               timeout, self._limit, exchange))
 
+    def get(self, url: str, **kwargs: Any) -> AbstractAsyncContextManager[_Response]:
+        return self.request("GET", url, **kwargs)
+
 
 class StdlibPool:
     """The run's HTTP client for a few checks: one session per TLS setting, as ``wire.HttpPool``."""
 
-    def __init__(self, limit: int | None = None) -> None:
-        from generator.run.kinds.http import BODY_LIMIT
-
-        self._limit = BODY_LIMIT if limit is None else limit  # of a decoded body, kept: what the kind reads at most
+    def __init__(self, limit: int = READ_LIMIT) -> None:
+        self._limit = limit  # bytes of a decoded body kept
         self._sessions: dict[Any, _Session] = {}
 
     def session(self, verify: bool | ssl.SSLContext | None) -> _Session:
@@ -126,8 +134,8 @@ class StdlibPool:
 
 
 def _context(verify: bool | ssl.SSLContext | None) -> ssl.SSLContext:
-    """As ``wire._ssl`` hands aiohttp its ``ssl``: a context as it is, the default trust store for True, and no
-    verification for False or None (None: an http URL, whose redirect to https aiohttp does not verify)."""
+    """As ``wire._ssl`` hands aiohttp its ``ssl``: a context as it is, the default trust store for True, no
+    verification for False (None: an http URL that follows no redirect, so never an https connection)."""
     from generator.run.kinds.tls import default_context, no_verify_context
 
     if isinstance(verify, ssl.SSLContext):

@@ -365,3 +365,11 @@ def test_a_probe_cut_by_its_timeout_leaves_nothing_behind(project, http_server, 
     while any(t.name == "runbooks-http" for t in threading.enumerate()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert failures == []
+
+
+def test_the_stdlib_client_reads_as_much_of_an_answer_as_any_kind_judges():
+    from generator.run.kinds.http import BODY_LIMIT
+    from generator.run.kinds.prometheus import RESPONSE_LIMIT
+    from generator.run.stdhttp import READ_LIMIT
+
+    assert READ_LIMIT >= max(BODY_LIMIT, RESPONSE_LIMIT)
