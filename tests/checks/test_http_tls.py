@@ -88,3 +88,20 @@ def test_tls_days_left_on_a_templated_http_url_is_unknown_at_run_time(project):
     assert result.state is State.UNKNOWN
     assert result.reason == "error"
     assert result.summary == "cannot probe: tls_days_left needs an https URL, got http://127.0.0.1:1/x"
+
+
+def test_a_redirect_from_http_to_https_is_verified_as_an_https_url_would_be(project, pki, http_server, tmp_path):
+    """``verify`` and ``ca_file`` hold where a redirect leads: an http URL is no way around the certificate."""
+    with https_server(pki.leaf(), tmp_path) as server:
+        http_server.route("/tls/upgrade", status=301, body="", headers={"Location": server.route("/secure")})
+        url = http_server.url("/tls/upgrade")
+        untrusted = run_one(project.root, project.add_check("http", {"url": url, "status": 200,
+                                                                      "follow_redirects": True}))
+        trusted = run_one(project.root, project.add_check("http", {"url": url, "status": 200, "follow_redirects": True,
+                                                                    "ca_file": "certs/ca.pem"}))
+        unverified = run_one(project.root, project.add_check("http", {"url": url, "status": 200,
+                                                                       "follow_redirects": True, "verify": False}))
+    assert untrusted.state is State.CRITICAL and untrusted.reason == "tls", untrusted.summary
+    assert "certificate verify failed" in untrusted.summary
+    assert trusted.state is State.OK, trusted.summary
+    assert unverified.state is State.OK, unverified.summary

@@ -98,9 +98,10 @@ SCHEMA: Obj = HttpBlock({
     "json": MapOf(Scalar(), "Dotted JSON field → expected value.", example={"status": "ok", "checks.db": "up"}),
     "latency_ms": Threshold(Number(min=0), "Response time thresholds in milliseconds.", example={"warn": 200, "crit": 1000}),
     "follow_redirects": Bool("Follow redirects before judging.", default=False),
-    "verify": Bool("Verify the TLS certificate of https URLs.", default=True),
-    "ca_file": Str("PEM file of a CA to trust for https URLs instead of the default trust store (an internal "
-                   "CA); relative paths start at the project root.", example="certs/internal-ca.pem"),
+    "verify": Bool("Verify the TLS certificate of https URLs, and of those a followed redirect leads to.", default=True),
+    "ca_file": Str("PEM file of a CA to trust for https URLs (and those a followed redirect leads to) instead of the "
+                   "default trust store (an internal CA); relative paths start at the project root.",
+                   example="certs/internal-ca.pem"),
     "tls_days_left": Threshold(Number(min=0), "Days the server certificate has left (https URLs only; a literal "
                                "http URL is a validation error, a templated one UNKNOWN at run time).",
                                higher_is_worse=False, example={"warn": 30, "crit": 7}),
@@ -124,7 +125,8 @@ async def probe(params: dict[str, Any], ctx: ProbeContext) -> Outcome:
     if params.get("tls_days_left") and not tls:  # a templated URL that rendered to http://
         return Outcome(State.UNKNOWN, f"cannot probe: tls_days_left needs an https URL, got {params['url']}", "error")
     try:
-        verify = _verify(params, ctx.root) if tls else None
+        # An http URL that may be redirected to https verifies there as an https URL would: verify, ca_file.
+        verify = _verify(params, ctx.root) if tls or params["follow_redirects"] else None
     except CaFileError as exc:
         return Outcome(State.UNKNOWN, f"cannot probe: {exc}", "error")
     with Exchange() as wire:
