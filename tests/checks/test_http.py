@@ -336,21 +336,18 @@ def test_a_redirect_to_another_origin_drops_the_authorization_header(project, ht
         other.close()
 
 
-def test_a_redirect_loop_is_unknown_after_ten(project, http_server):
-    http_server.route("/http/loop", status=302, body="", headers={"Location": "/http/loop"})
-    key = project.add_check("http", {"url": http_server.url("/http/loop"), "status": 200, "follow_redirects": True})
+@pytest.mark.parametrize(("location", "summary", "hits"), [
+    ("/http/bad-redirect", "probe error: TooManyRedirects", 10),  # a loop: the tenth redirect is one too many
+    ("ftp://127.0.0.1/file", "cannot probe", 1),  # a scheme an http check cannot request
+], ids=["loop", "another-scheme"])
+def test_a_redirect_that_cannot_be_followed_is_unknown(project, http_server, location, summary, hits):
+    http_server.route("/http/bad-redirect", status=302, body="", headers={"Location": location})
+    key = project.add_check("http", {"url": http_server.url("/http/bad-redirect"), "status": 200,
+                                     "follow_redirects": True})
     result = run_one(project.root, key)
     assert result.state is State.UNKNOWN and result.reason == "error", result.summary
-    assert result.summary.startswith("probe error: TooManyRedirects")
-    assert http_server.hits["/http/loop"] == 10
-
-
-def test_a_redirect_to_another_scheme_is_unknown(project, http_server):
-    http_server.route("/http/to-ftp", status=302, body="", headers={"Location": "ftp://127.0.0.1/file"})
-    key = project.add_check("http", {"url": http_server.url("/http/to-ftp"), "status": 200, "follow_redirects": True})
-    result = run_one(project.root, key)
-    assert result.state is State.UNKNOWN and result.reason == "error", result.summary
-    assert result.summary.startswith("cannot probe")
+    assert result.summary.startswith(summary)
+    assert http_server.hits["/http/bad-redirect"] == hits
 
 
 def test_a_probe_cut_by_its_timeout_leaves_nothing_behind(project, http_server, each_http_client, monkeypatch):
