@@ -98,7 +98,9 @@ def _http_errors() -> _HttpErrors:
     aiohttp = sys.modules.get("aiohttp")
     if aiohttp is not None:
         unusable += (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError)
-        transport += (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError)
+        # An answer that is not HTTP, or a redirect loop (ClientResponseError), is the server's failure, as
+        # check_http says CRITICAL for both; so is a body cut short (ClientPayloadError).
+        transport += (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError, aiohttp.ClientResponseError)
     client = sys.modules.get("http.client")
     if client is not None:
         unusable += (client.InvalidURL,)
@@ -108,7 +110,8 @@ def _http_errors() -> _HttpErrors:
 
 def _detail(chain: list[BaseException]) -> str:
     for exc in reversed(chain):  # the root cause says most
-        text = str(exc).strip()
+        message = getattr(exc, "message", None)  # aiohttp's parser errors: "400, message:" first, then what
+        text = (message if isinstance(message, str) and message.strip() else str(exc)).strip()
         if text:
             return text.splitlines()[0][:300]
     return type(chain[0]).__name__

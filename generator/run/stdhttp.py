@@ -58,8 +58,8 @@ _REDIRECTS = (301, 302, 303, 307, 308)
 _CHUNK = 64 * 1024
 
 
-class TooManyRedirects(Exception):
-    """More redirects than a check follows."""
+class TooManyRedirects(http.client.HTTPException):
+    """More redirects than a check follows: the server's answer is broken (check_http: CRITICAL)."""
 
 
 @dataclass(frozen=True)
@@ -266,8 +266,13 @@ def _read(response: http.client.HTTPResponse, limit: int) -> bytes:
     while size < limit:
         raw = response.read(_CHUNK)
         if not raw:
+            if response.length:  # the connection closed before the body it announced (as aiohttp's payload error)
+                raise http.client.IncompleteRead(b"".join(chunks), response.length)
             break
-        data = decoder.decompress(raw, limit - size) if decoder is not None else raw[:limit - size]
+        try:
+            data = decoder.decompress(raw, limit - size) if decoder is not None else raw[:limit - size]
+        except zlib.error as exc:  # a broken answer, as aiohttp's ClientPayloadError: the connection failed
+            raise http.client.HTTPException(f"cannot decode the {encoding} body") from exc
         chunks.append(data)
         size += len(data)
     return b"".join(chunks)

@@ -8,8 +8,10 @@ the real engine. Every test uses its own route path.
 from __future__ import annotations
 
 import gzip
+import socket
 import threading
 import time
+from typing import Callable, Iterator
 
 import pytest
 
@@ -304,6 +306,13 @@ def test_a_gzip_body_is_judged_decoded(project, http_server):
     assert result.state is State.OK, result.summary
 
 
+def test_a_body_that_does_not_decode_is_a_failed_connection(project, http_server):
+    url = http_server.route("/http/bad-gzip", body=b"not gzip at all", headers={"Content-Encoding": "gzip"})
+    result = run_one(project.root, project.add_check("http", {"url": url, "status": 200}))
+    assert (result.state, result.reason) == (State.CRITICAL, "connect"), result.summary
+    assert result.summary == "connection failed: Error -3 while decompressing data: incorrect header check"
+
+
 def test_redirects_are_followed_only_when_asked(project, http_server):
     http_server.route("/http/moved", status=302, body="", headers={"Location": "/http/landed?from=moved"})
     landed = http_server.route("/http/landed", body="landed here")
@@ -336,18 +345,62 @@ def test_a_redirect_to_another_origin_drops_the_authorization_header(project, ht
         other.close()
 
 
-@pytest.mark.parametrize(("location", "summary", "hits"), [
-    ("/http/bad-redirect", "probe error: TooManyRedirects", 10),  # a loop: the tenth redirect is one too many
-    ("ftp://127.0.0.1/file", "cannot probe", 1),  # a scheme an http check cannot request
+@pytest.mark.parametrize(("location", "state", "summary", "hits"), [
+    # a loop: the tenth redirect is one too many, and the server's fault (check_http: CRITICAL)
+    ("/http/bad-redirect", State.CRITICAL, "connection failed: ", 10),
+    ("ftp://127.0.0.1/file", State.UNKNOWN, "cannot probe", 1),  # a scheme an http check cannot request
 ], ids=["loop", "another-scheme"])
-def test_a_redirect_that_cannot_be_followed_is_unknown(project, http_server, location, summary, hits):
+def test_a_redirect_that_cannot_be_followed(project, http_server, location, state, summary, hits):
     http_server.route("/http/bad-redirect", status=302, body="", headers={"Location": location})
     key = project.add_check("http", {"url": http_server.url("/http/bad-redirect"), "status": 200,
                                      "follow_redirects": True})
     result = run_one(project.root, key)
-    assert result.state is State.UNKNOWN and result.reason == "error", result.summary
+    assert result.state is state and result.reason == ("connect" if state is State.CRITICAL else "error"), \
+        result.summary
     assert result.summary.startswith(summary)
     assert http_server.hits["/http/bad-redirect"] == hits
+
+
+@pytest.fixture
+def raw_answer() -> Iterator[Callable[[bytes], str]]:
+    """A server that answers every request with the given bytes, HTTP or not, then closes: its URL."""
+    servers: list[socket.socket] = []
+
+    def serve(answer: bytes) -> str:
+        server = socket.create_server(("127.0.0.1", 0))
+        servers.append(server)
+
+        def loop() -> None:
+            while True:
+                try:
+                    conn, _ = server.accept()
+                except OSError:
+                    return
+                with conn:
+                    conn.recv(65536)
+                    try:
+                        conn.sendall(answer)
+                    except OSError:
+                        pass
+
+        threading.Thread(target=loop, daemon=True).start()
+        return f"http://127.0.0.1:{server.getsockname()[1]}/"
+
+    yield serve
+    for server in servers:
+        server.close()
+
+
+@pytest.mark.parametrize("answer", [
+    b"",
+    b"SPAM SPAM SPAM\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc",
+    b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 200_000 + b"\r\nContent-Length: 2\r\n\r\nok",
+], ids=["closed-without-answer", "not-http", "body-cut-short", "header-too-long"])
+def test_an_answer_that_is_not_whole_http_is_a_failed_connection(project, raw_answer, answer):
+    result = run_one(project.root, project.add_check("http", {"url": raw_answer(answer), "status": 200}, timeout="5s"))
+    assert (result.state, result.reason) == (State.CRITICAL, "connect"), result.summary
+    assert result.summary.startswith("connection failed: ") and len(result.summary) > len("connection failed: ")
 
 
 def test_a_probe_cut_by_its_timeout_leaves_nothing_behind(project, http_server, each_http_client, monkeypatch):
