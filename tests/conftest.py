@@ -219,6 +219,18 @@ def shared_project() -> Iterator[Project]:
 
 
 @contextmanager
+def scratch_dir(prefix: str) -> Iterator[Path]:
+    """A directory of its own for a module's fixture, removed afterwards. Not tmp_path_factory: a concurrent
+    pytest run (a second clone's suite) prunes older basetemps under /tmp/pytest-of-USER, which would pull
+    a built site out from under a browser test."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
 def umask(value: int) -> Iterator[None]:
     """Run the block under umask ``value``; the previous umask is back afterwards."""
     previous = os.umask(value)

@@ -15,7 +15,7 @@ from generator.run.results import Result
 DEFAULT_OPTIONS: dict[str, Any] = {}
 
 
-@pytest.fixture(params=["aiohttp", "stdlib"], autouse=False)
+@pytest.fixture(params=["aiohttp", "stdlib"])
 def each_http_client(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run the module's tests once through each HTTP client: the aiohttp pool (run-checks) and http.client in
     threads (check scripts). Import it into a module with ``pytestmark = pytest.mark.usefixtures(...)``."""

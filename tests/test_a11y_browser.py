@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -23,6 +21,7 @@ from playwright.sync_api import Browser, Page
 
 from . import a11y
 from .a11y import CRAFTED, PAGE_TYPES, PHONE, VIEWS, PageType
+from .conftest import scratch_dir
 from .test_browser import ARTIFACTS, open_page, serve
 from .test_browser import chromium  # noqa: F401  (the module's one browser)
 
@@ -39,12 +38,8 @@ def _slug(name: str) -> str:
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[Path]:
-    # Not tmp_path_factory: a concurrent pytest run prunes older basetemps (see test_browser.demo).
-    tmp = Path(tempfile.mkdtemp(prefix="runbooks-a11y-"))
-    try:
+    with scratch_dir("runbooks-a11y-") as tmp:
         yield a11y.build_site(tmp / "repo")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import tempfile
 import textwrap
 from pathlib import Path
 from typing import Iterator
@@ -21,7 +20,7 @@ from generator.cli import runbooks_main
 from generator.links import SiteLinks
 from generator.site.build import build
 
-from .conftest import REPO, Project, require_command
+from .conftest import REPO, Project, require_command, scratch_dir
 
 SITE_URL = "https://ops.example.com/runbooks/"
 RULES_TEST = REPO / "tests" / "rules" / "local.test.yml"
@@ -29,8 +28,7 @@ RULES_TEST = REPO / "tests" / "rules" / "local.test.yml"
 
 @pytest.fixture(scope="module")
 def built() -> Iterator[Project]:
-    tmp = Path(tempfile.mkdtemp(prefix="runbooks-alerts-"))
-    try:
+    with scratch_dir("runbooks-alerts-") as tmp:
         project = Project(tmp / "proj")
         project.set_site_url(SITE_URL)
         project.check("search", """\
@@ -45,8 +43,6 @@ def built() -> Iterator[Project]:
         """, alerts="[DbDown]", modes="[local]")
         build(project.root, project.root / "site")
         yield project
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def runbooks(project: Project, *args: str) -> int:

@@ -32,6 +32,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from generator.site.printing import fontconfig_env
 
+from .conftest import scratch_dir
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parent.parent
@@ -111,13 +113,8 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def demo() -> Iterator[dict[str, object]]:
     """Run the real ``runbooks demo`` in a copy of the repository; yield what it built."""
-    # Not tmp_path_factory: a concurrent pytest run prunes older basetemps under
-    # /tmp/pytest-of-USER, which would pull the site out from under the browser.
-    tmp = Path(tempfile.mkdtemp(prefix="runbooks-browser-"))
-    try:
+    with scratch_dir("runbooks-browser-") as tmp:
         yield _run_demo(tmp / "repo")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _run_demo(root: Path) -> dict[str, object]:

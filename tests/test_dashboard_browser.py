@@ -16,7 +16,6 @@ import json
 import shutil
 import subprocess
 import sys
-import tempfile
 import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -26,6 +25,7 @@ import pytest
 from playwright.sync_api import Page
 
 from . import test_browser as tb
+from .conftest import scratch_dir
 from .test_browser import chromium, page  # noqa: F401  (its browser, and a page that fails on JavaScript errors)
 
 pytestmark = pytest.mark.browser
@@ -55,8 +55,7 @@ def _craft(store: Path) -> None:
 
 @pytest.fixture(scope="module")
 def sites() -> Iterator[dict[str, Path]]:
-    tmp = Path(tempfile.mkdtemp(prefix="runbooks-dashboard-"))
-    try:
+    with scratch_dir("runbooks-dashboard-") as tmp:
         root = tmp / "repo"
         shutil.copytree(tb.REPO, root, ignore=tb.COPY_IGNORE)
         _demo(root)
@@ -73,8 +72,6 @@ def sites() -> Iterator[dict[str, Path]]:
         assert build.returncode == 0, build.stdout + build.stderr
         assert json.loads(store.read_text(encoding="utf-8")) == crafted, "the rebuild changed the results store"
         yield {"demo": tmp / "demo-site", "crafted": root / "site"}
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

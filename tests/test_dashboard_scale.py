@@ -9,9 +9,7 @@ still be findable, its strip drawn.
 
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
 import urllib.request
 from pathlib import Path
 from typing import Iterator
@@ -21,7 +19,7 @@ from playwright.sync_api import Browser
 
 from generator.site.build import build
 
-from .conftest import REPO
+from .conftest import REPO, scratch_dir
 from .test_browser import open_page, serve
 from .test_browser import chromium  # noqa: F401  (the module's browser)
 
@@ -36,14 +34,11 @@ LIMIT = 1_000_000  # bytes of HTML
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[Path]:
-    tmp = Path(tempfile.mkdtemp(prefix="runbooks-dashboard-scale-"))
-    root = tmp / "project"
-    try:
+    with scratch_dir("runbooks-dashboard-scale-") as tmp:
+        root = tmp / "project"
         assert month_project(root, CHECKS, runs=RUNS) == CHECKS
         build(root, root / "site")
         yield root / "site"
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,9 @@ from __future__ import annotations
 import json
 import queue
 import re
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -26,7 +24,7 @@ from generator.run.store import store_dir
 from generator.site.build import build
 from generator.site.slots import SLOT
 
-from .conftest import PROJECT_YAML, HttpServer, Project, Route
+from .conftest import PROJECT_YAML, HttpServer, Project, Route, scratch_dir
 
 RUN_CHECKS = str(Path(sys.executable).parent / "run-checks")
 SUMMARY = re.compile(r"^\d+ checks in mode local ")
@@ -35,8 +33,7 @@ SLOW_PATH = "/schedule-slow"
 
 @pytest.fixture(scope="module")
 def looped(http_server: HttpServer) -> Iterator[Project]:
-    tmp = Path(tempfile.mkdtemp(prefix="runbooks-schedule-"))
-    try:
+    with scratch_dir("runbooks-schedule-") as tmp:
         project = Project(tmp / "proj")
         project.write("_project", PROJECT_YAML.replace('vars: {api: "http://127.0.0.1:1"}',
                                                        f'vars: {{api: "{http_server.url()}"}}'))
@@ -52,8 +49,6 @@ def looped(http_server: HttpServer) -> Iterator[Project]:
         """)
         build(project.root, project.root / "site")
         yield project
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 class Lines:
