@@ -49,14 +49,14 @@ def cached_catalog(root: Path, *, modes: Collection[str] | None = None) -> Catal
         return _load(root, modes)
     wanted = sorted(modes) if modes is not None else None
     entry = _entry_path(root.resolve(), wanted)
-    inputs = _runbook_inputs(root)
-    found = _read(entry, root, inputs) if inputs is not None else None
+    code, inputs = _code(), _runbook_inputs(root)
+    found = _read(entry, code, root, inputs) if inputs is not None else None
     if found is not None:
         found.root = root  # as the caller names it (the entry is the same for every name of the folder)
         return found
     catalog = _load(root, modes)
     if inputs is not None:
-        _write(entry, catalog, inputs)
+        _write(entry, code, catalog, inputs)
     return catalog
 
 
@@ -105,25 +105,25 @@ def _vars_inputs(root: Path, catalog: Catalog) -> dict[str, str | None]:
             for mode in catalog.project.modes.values() if mode.vars_file}
 
 
-def _read(entry: Path, root: Path, inputs: dict[str, str | None]) -> Catalog | None:
+def _read(entry: Path, code: str, root: Path, inputs: dict[str, str | None]) -> Catalog | None:
     try:
         with open(entry, "rb") as handle:
-            code, runbooks, variables, catalog = pickle.load(handle)
+            kept_code, runbooks, variables, catalog = pickle.load(handle)
     except Exception:  # absent, or written by another version, or damaged: load afresh
         return None
-    if code != _code() or runbooks != inputs:
+    if kept_code != code or runbooks != inputs:
         return None
     if any(_digest(root / path) != digest for path, digest in variables.items()):
         return None
     return catalog  # type: ignore[no-any-return]
 
 
-def _write(entry: Path, catalog: Catalog, inputs: dict[str, str | None]) -> None:
+def _write(entry: Path, code: str, catalog: Catalog, inputs: dict[str, str | None]) -> None:
     from generator.fsutil import write_atomic
 
     try:
         entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        data = pickle.dumps((_code(), inputs, _vars_inputs(catalog.root, catalog), catalog),
+        data = pickle.dumps((code, inputs, _vars_inputs(catalog.root, catalog), catalog),
                             protocol=pickle.HIGHEST_PROTOCOL)
         write_atomic(entry, data, mode=0o600, durable=False)
     except Exception:  # a read-only home, a full disk, something that will not pickle: no cache, same run

@@ -66,12 +66,8 @@ class TooManyRedirects(http.client.HTTPException):
 class _Url:
     """Where the answer came from (after redirects): what ``tls_days_left`` handshakes with."""
 
-    scheme: str
     host: str
     port: int | None
-
-    def __str__(self) -> str:
-        return f"{self.scheme}://{self.host}" + (f":{self.port}" if self.port else "")
 
 
 class _Body:
@@ -190,7 +186,7 @@ def _fetch(method: str, url: str, headers: dict[str, str], follow: bool, context
             exchange.measured_ms = wire_ms + connect_ms
         location = answer.get("Location") or answer.get("URI")
         if not follow or status not in _REDIRECTS or location is None:
-            return _Response(status, answer, _Url(scheme, host, parts.port), _Body(body))
+            return _Response(status, answer, _Url(host, parts.port), _Body(body))
         redirects += 1
         if redirects >= MAX_REDIRECTS:
             raise TooManyRedirects(f"{redirects} redirects, the last from {url} to {location}")
