@@ -113,3 +113,32 @@ def test_the_http_kind_reports_the_wire_latency(http_server, tmp_path: Path) -> 
 
 def _ctx() -> Ctx:
     return Ctx(Document("test", None))
+
+
+def test_aiohttp_is_imported_without_the_system_trust_store_and_ssl_is_left_as_it_was() -> None:
+    """The pool imports aiohttp with ``load_default_certs`` and ``set_default_verify_paths`` idle (the trust
+    store its two module-level contexts would load is never used): afterwards they are ssl's own again, and a
+    context made the usual way holds the system's CAs. A new interpreter, so aiohttp is not imported yet."""
+    code = (
+        "import ssl, sys\n"
+        "before = {n: ssl.SSLContext.__dict__.get(n) for n in ('load_default_certs', 'set_default_verify_paths')}\n"
+        "from generator.run import wire\n"
+        "assert 'aiohttp' not in sys.modules\n"
+        "wire.load_aiohttp()\n"
+        "import aiohttp\n"
+        "import aiohttp.connector as connector\n"
+        "assert connector._SSL_CONTEXT_VERIFIED.cert_store_stats()['x509_ca'] == 0\n"
+        "assert {n: ssl.SSLContext.__dict__.get(n) for n in before} == before\n"
+        "assert ssl.create_default_context().cert_store_stats()['x509_ca'] > 0\n"
+        "wire.load_aiohttp()\n"
+        "print('ok')\n")
+    import os
+    import subprocess
+    import sys
+
+    import certifi
+
+    # The system's trust store, wherever the machine keeps it (or has none): certifi's, through OpenSSL's variable.
+    env = {**os.environ, "SSL_CERT_FILE": certifi.where()}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0 and done.stdout == "ok\n", done.stderr

@@ -24,6 +24,7 @@ import functools
 import socket
 import ssl
 import struct
+import sys
 import time
 import weakref
 from contextvars import ContextVar
@@ -33,7 +34,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["WireSocket", "Exchange", "HttpPool", "current_exchange", "handshake_ms", "read_bounded", "session_for_tests"]
+__all__ = ["WireSocket", "Exchange", "HttpPool", "current_exchange", "handshake_ms", "load_aiohttp", "read_bounded",
+           "session_for_tests"]
 
 _SOCKETS: "weakref.WeakValueDictionary[int, WireSocket]" = weakref.WeakValueDictionary()
 _KEPT = 4  # exchanges of a connection whose times are kept (a finished request reads its own a moment later)
@@ -161,8 +163,39 @@ def current_exchange() -> Exchange | None:
     return _CURRENT.get()
 
 
+def load_aiohttp() -> None:
+    """aiohttp, imported without loading the system's trust store into the two default TLS contexts its
+    connector makes at import (``aiohttp.connector._SSL_CONTEXT_*``): 35-45 ms of a run's start, on a
+    2-core machine, before the first request can go out.
+
+    No session here uses those contexts: ``_ssl`` gives every connector either False (no verification,
+    where a trust store is never consulted) or a context of ours (``tls.default_context`` loads certifi's
+    CAs with ``load_verify_locations``, which stays as it is). For the length of the import only,
+    ``load_default_certs`` and ``set_default_verify_paths`` do nothing; nothing else of a run makes a
+    context meanwhile (the engine imports aiohttp on the event loop, at the first http probe)."""
+    if "aiohttp" in sys.modules:
+        return
+    methods = ("load_default_certs", "set_default_verify_paths")
+    saved = {name: ssl.SSLContext.__dict__.get(name) for name in methods}
+    try:
+        for name in methods:
+            setattr(ssl.SSLContext, name, _no_trust_store)
+        import aiohttp  # noqa: F401
+    finally:
+        for name, method in saved.items():
+            if method is None:
+                delattr(ssl.SSLContext, name)  # the C base class's own again
+            else:
+                setattr(ssl.SSLContext, name, method)
+
+
+def _no_trust_store(self: ssl.SSLContext, *args: Any) -> None:
+    return None
+
+
 @functools.lru_cache(maxsize=1)
 def _connector_class() -> type:
+    load_aiohttp()
     import aiohttp
 
     class WireConnector(aiohttp.TCPConnector):
@@ -202,6 +235,7 @@ class HttpPool:
 
 
 def _session(connections: int, verify: bool | ssl.SSLContext | None) -> "aiohttp.ClientSession":
+    load_aiohttp()
     import aiohttp
 
     connector = _connector_class()(limit=connections, limit_per_host=0, ssl=_ssl(verify),
