@@ -15,7 +15,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence, TextIO
 
 from generator.errors import EXIT_CONFIG, EXIT_INTERRUPTED, EXIT_OK, EXIT_SOFTWARE, ConfigError, RunbooksError
 
@@ -467,6 +467,19 @@ class _Progress:
 
 
 def run_checks(argv: Sequence[str] | None) -> int:
+    # Start-up (the modules, the catalogue, aiohttp at the first http probe) makes what lives as long as the
+    # run: no collection walks it, three or four of them otherwise as the heap grows (12-15 ms before the first
+    # answer of a 1000-check run). The run itself collects its young garbage (engine.young_collections_only).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_checks(argv)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _run_checks(argv: Sequence[str] | None) -> int:
     args = _run_checks_parser(_help_modes(argv)).parse_args(argv)
     from generator.run.engine import RunOptions
     from generator.run.pipeline import RunRequest, run
@@ -484,6 +497,7 @@ def run_checks(argv: Sequence[str] | None) -> int:
         shard=parse_shard(args.shard) if args.shard else None, vantage=args.vantage, run_id=args.run_id,
         upload=args.upload)
     if args.every is not None:
+        gc.enable()  # a loop of runs lives long: collected as usual between its runs
         return _run_every(request, args, progress, human)
     if args.runs is not None:
         from generator.errors import UsageError
@@ -546,3 +560,16 @@ def _run_every(request: RunRequest, args: argparse.Namespace, progress: _Progres
 
 def run_checks_main(argv: Sequence[str] | None = None) -> int:
     return guard("run-checks", run_checks, argv)
+
+
+def run_checks_command() -> NoReturn:
+    """The ``run-checks`` command: ``run_checks_main``, then the process ends at once, as mypy's ``hard_exit``
+    ends it. Everything is written, closed and renamed by then; what is left is the interpreter's teardown,
+    freeing each module and object one by one, 15-20 ms of a 1000-check run for nothing."""
+    code = run_checks_main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: what Python's own exit would report as exit code 120
+        code = 120
+    os._exit(code)

@@ -66,6 +66,39 @@ def test_exit_codes(project, http_server):
     assert cli(project) == 1
 
 
+def test_a_run_leaves_collection_on_as_it_found_it(project, http_server):
+    """run-checks pauses the collector for its start-up; a caller in the same process (these tests, a service
+    calling run_checks_main) gets it back on, after a run and after a usage error alike."""
+    import gc
+
+    make(project, http_server, crit=True)
+    assert gc.isenabled()
+    assert cli(project) == 1 and gc.isenabled()
+    assert cli(project, "--runbook", "no-such-runbook") == 2 and gc.isenabled()
+    gc.disable()
+    try:
+        assert cli(project) == 1 and not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_command_ends_with_everything_written(project, http_server):
+    """The run-checks command ends the process at once (os._exit) once the run is over: its exit code is the
+    run's and what it wrote to a pipe arrives whole."""
+    import subprocess
+    import sys
+
+    make(project, http_server, crit=True)
+    done = subprocess.run([sys.executable, "-c", "from generator.cli import run_checks_command; run_checks_command()",
+                           "--root", str(project.root), "--mode", "local", "--json", "-", "--no-store"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert report["exit_code"] == 1 and report["summary"]["CRITICAL"] == 1, report["summary"]
+    assert len(report["results"]) == sum(report["summary"].values()) == 4
+    assert "1 critical" in done.stderr.splitlines()[-1], done.stderr  # the summary, the last thing written
+
+
 def test_unknown_fails_the_run_by_default(project):
     """A check that could not run (a missing secret, a missing binary) fails CI unless --fail-on critical."""
     project.check("tools", """\

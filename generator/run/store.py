@@ -320,4 +320,6 @@ def _store_text(head: dict[str, Any], checks: dict[str, Any], history: list[dict
 def _pruned(run: dict[str, Any], keep: set[str]) -> dict[str, Any]:
     """A history entry without the checks that no longer exist."""
     states = run.get("states")
+    if isinstance(states, dict) and states.keys() <= keep:  # the usual case: every check still exists
+        return run
     return {**run, "states": {k: v for k, v in states.items() if k in keep} if isinstance(states, dict) else {}}
