@@ -393,19 +393,3 @@ def test_a_need_that_does_not_run_in_the_mode_does_not_block(project, http_serve
     assert load_catalog(project.root).view("rb", "local").checks[1].needs == []
     assert run_mode(project.root)["rb/api"].state is State.OK
 
-
-def test_young_collections_run_inside_even_where_the_caller_paused_collection() -> None:
-    import gc
-
-    from generator.run.engine import young_collections_only
-
-    gc.disable()
-    try:
-        with young_collections_only():
-            assert gc.isenabled() and gc.get_threshold()[2] == 1_000_000
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-    with young_collections_only():
-        assert gc.isenabled()
-    assert gc.isenabled() and gc.get_threshold()[2] != 1_000_000

@@ -295,13 +295,8 @@ def young_collections_only() -> Iterator[None]:
     (the results of a run are alive then). No gc.collect() first: it costs time in proportion to the
     caller's whole heap (0.5 s per run in a test process holding botocore's service models); a loop of
     runs (--every) collects between them.
-
-    The young generations are collected inside even where the caller paused collection (run-checks does
-    for its start-up, see ``cli.run_checks``); it is paused again on the way out.
     """
     gc.freeze()
-    paused = not gc.isenabled()
-    gc.enable()
     thresholds = gc.get_threshold()
     gc.set_threshold(thresholds[0], thresholds[1], 1_000_000)
     try:
@@ -309,5 +304,3 @@ def young_collections_only() -> Iterator[None]:
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
-        if paused:
-            gc.disable()
