@@ -127,3 +127,57 @@ def test_runbooks_no_cache_turns_it_off(project: Project, loads: list[Path], mon
     cached_catalog(project.root)
     cached_catalog(project.root)
     assert len(loads) == 2 and not (tmp_path / "cache").exists()
+
+
+# ---------------------------------------------------------------- compiled templates
+
+
+def _render(folder: Path) -> str:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), bytecode_cache=cache.template_cache())
+    return env.get_template("page.html").render(name="x")
+
+
+def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "page.html").write_text("one {{ name }}")
+    assert _render(tmp_path) == "one x"
+    kept = list((tmp_path / "cache" / "runbooks" / "templates").iterdir())
+    assert len(kept) == 1 and oct(kept[0].parent.stat().st_mode & 0o777) == "0o700"
+    assert _render(tmp_path) == "one x"
+    (tmp_path / "page.html").write_text("two {{ name }}")  # same name, same file: Jinja2 checks the source's hash
+    assert _render(tmp_path) == "two x"
+    for entry in kept[0].parent.iterdir():
+        entry.write_bytes(b"damaged")
+    assert _render(tmp_path) == "two x"
+
+
+def test_an_unwritable_template_cache_or_runbooks_no_cache_costs_only_time(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "page.html").write_text("one {{ name }}")
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert _render(tmp_path) == "one x" and _render(tmp_path) == "one x"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("RUNBOOKS_NO_CACHE", "1")
+    assert cache.template_cache() is None and _render(tmp_path) == "one x"
+    assert not (tmp_path / "cache").exists()
+
+
+def test_a_build_keeps_the_theme_templates_compiled_and_takes_them_back(project: Project, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site's build compiles Material's templates (and the plugin's) once; the next build reads them back
+    and writes none (Jinja2 writes an entry only when it compiled the template)."""
+    from generator.site.build import build
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    project.write("cached", RUNBOOK)
+    build(project.root, project.root / "site")
+    kept = tmp_path / "cache" / "runbooks" / "templates"
+    first = {p.name: p.stat().st_mtime_ns for p in kept.iterdir()}
+    assert len(first) >= 30, sorted(first)  # main.html, base.html, the partials: each page extends them
+    build(project.root, project.root / "site")
+    assert {p.name: p.stat().st_mtime_ns for p in kept.iterdir()} == first

@@ -24,6 +24,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from generator.errors import ConfigError
+from generator.format.cache import template_cache
 from generator.format.catalog import load_catalog
 from generator.format.model import Catalog
 from generator.run.store import ResultsIndex
@@ -115,6 +116,11 @@ class RunbooksPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
         body = self.paper.get(page.file.src_uri)
         return html.replace(PAPER_MARK, body, 1) if body is not None else html
+
+    def on_env(self, env: Any, config: Any, files: Files) -> Any:
+        if env.bytecode_cache is None:  # the theme's templates, compiled once (format.cache.template_cache)
+            env.bytecode_cache = template_cache()
+        return env
 
     def on_pre_build(self, config: Any) -> None:
         if self.serving is None:  # a dirty build builds some pages: the others' slots stay where they were

@@ -17,6 +17,7 @@ from generator.format.model import CheckSpec
 from generator.format.options import format_duration
 from generator.links import alert_anchor
 from generator.run.kinds import KINDS
+from generator.format.cache import template_cache
 from generator.site.slots import slot
 
 __all__ = ["TEMPLATES", "ASSETS", "THEME_TEMPLATES", "environment"]
@@ -34,7 +35,8 @@ def environment() -> Any:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
-        undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=False,
+        bytecode_cache=template_cache())
     env.globals.update(slot=slot, describe=_describe, duration=format_duration, alert_anchor=alert_anchor)
     env.filters["inline_md"] = _inline_markdown
     return env
