@@ -132,11 +132,9 @@ class StdlibPool:
 def _context(verify: bool | ssl.SSLContext | None) -> ssl.SSLContext:
     """As ``wire._ssl`` hands aiohttp its ``ssl``: a context as it is, the default trust store for True, no
     verification for False (None: an http URL that follows no redirect, so never an https connection)."""
-    from generator.run.kinds.tls import default_context, no_verify_context
+    from generator.run.kinds.tls import no_verify_context, verifying_context
 
-    if isinstance(verify, ssl.SSLContext):
-        return verify
-    return default_context() if verify else no_verify_context()
+    return verifying_context(verify) or no_verify_context()
 
 
 async def _in_thread(work: Callable[[], _Response]) -> _Response:

@@ -250,13 +250,9 @@ def _session(connections: int, verify: bool | ssl.SSLContext | None) -> "aiohttp
 def _ssl(verify: bool | ssl.SSLContext | None) -> bool | ssl.SSLContext:
     """aiohttp's ``ssl``: False skips verification (and plain http needs no context); a context is used as it is;
     True is the default trust store, the one the ``tls`` kind uses."""
-    if isinstance(verify, ssl.SSLContext):
-        return verify
-    if not verify:
-        return False
-    from generator.run.kinds.tls import default_context
+    from generator.run.kinds.tls import verifying_context
 
-    return default_context()
+    return verifying_context(verify) or False
 
 
 async def read_bounded(response: Any, limit: int) -> bytes:

@@ -28,8 +28,8 @@ from generator.run.kinds.base import (
 from generator.run.results import Outcome, State
 
 __all__ = ["NAME", "DOC", "SCHEMA", "ASSERTIONS", "IMPLICIT", "VAR_DEFAULTS", "USES_HTTP", "EMULATOR", "describe", "probe",
-           "secret_quoting", "seed", "CertFacts", "read_cert", "trust_context", "default_context", "no_verify_context",
-           "peer_certificate", "CaFileError"]
+           "secret_quoting", "seed", "CertFacts", "read_cert", "trust_context", "default_context", "verifying_context",
+           "no_verify_context", "peer_certificate", "CaFileError"]
 
 NAME = "tls"
 DOC = ("Connect with TLS, verify the certificate chain and name, and judge the days it has left. "
@@ -108,6 +108,14 @@ def default_context() -> ssl.SSLContext:
     import certifi  # http and tls checks trust the same CAs
 
     return ssl.create_default_context(cafile=certifi.where())  # ~25 ms: load it once
+
+
+def verifying_context(verify: bool | ssl.SSLContext | None) -> ssl.SSLContext | None:
+    """The context that verifies as an http check's TLS settings say: the context itself (a ``ca_file``'s), the
+    default trust store for True, None where nothing is verified (False, or None: plain http)."""
+    if isinstance(verify, ssl.SSLContext):
+        return verify
+    return default_context() if verify else None
 
 
 def no_verify_context() -> ssl.SSLContext:
