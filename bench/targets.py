@@ -376,6 +376,8 @@ def main() -> int:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="runbooks-bench-") as tmp:
         work = Path(tmp)
+        # The runs' caches (catalogues, compiled templates) go with the projects: nothing is left in ~/.cache.
+        os.environ["XDG_CACHE_HOME"] = str(work / "cache")
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
               f"repeat {args.repeat}", flush=True)
         if "build" in only or "serve" in only:

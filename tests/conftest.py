@@ -6,6 +6,7 @@ processes.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -32,6 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 # The catalogue cache (generator/format/cache.py) lives in the user's cache directory: this process's own one,
 # inherited by every run-checks it starts, so the suite neither reads nor leaves anything in ~/.cache.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="runbooks-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)  # catalogues, templates
 
 PROJECT_YAML = """\
 title: Test project
