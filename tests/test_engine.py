@@ -214,7 +214,6 @@ def test_check_for_another_mode_is_skipped(project, http_server):
     assert http_server.hits.get("/engine/modes") == 1  # only the check that applies was probed
     assert results["rb/all"].state is State.OK
 
-
 def test_severity_warning_caps_critical_at_warning(project, http_server):
     down = f"http://127.0.0.1:{closed_port()}/"
     wrong = http_server.route("/engine/severity-503", status=503, body="down")
@@ -392,4 +391,3 @@ def test_a_need_that_does_not_run_in_the_mode_does_not_block(project, http_serve
     ))
     assert load_catalog(project.root).view("rb", "local").checks[1].needs == []
     assert run_mode(project.root)["rb/api"].state is State.OK
-

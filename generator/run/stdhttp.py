@@ -42,7 +42,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any, AsyncIterator, Callable, Mapping
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import SplitResult, urlencode, urljoin, urlsplit
 
 from generator.run.kinds.base import PROBE_TIMEOUT
 from generator.run.wire import Exchange, current_exchange, handshake_ms
@@ -171,10 +171,9 @@ def _fetch(method: str, url: str, headers: dict[str, str], follow: bool, context
     redirects = 0
     while True:
         parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme not in ("http", "https") or not parts.hostname:
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise http.client.InvalidURL(url)
-        host, port = parts.hostname, parts.port or (443 if scheme == "https" else 80)
+        scheme, host, port = _origin(parts)
         sock, connect_ms = _connect(host, port, timeout, context if scheme == "https" else None)
         try:
             status, answer, body, wire_ms = _exchange(sock, method, parts, host, port, scheme, headers, limit)
@@ -189,18 +188,18 @@ def _fetch(method: str, url: str, headers: dict[str, str], follow: bool, context
         if redirects >= MAX_REDIRECTS:
             raise TooManyRedirects(f"{redirects} redirects, the last from {url} to {location}")
         target = urljoin(url, location)
-        if urlsplit(target).scheme.lower() not in ("http", "https"):
+        following = urlsplit(target)
+        if following.scheme.lower() not in ("http", "https"):
             raise http.client.InvalidURL(f"redirect to {location}: not an http or https URL")
         if status == 303 and method != "HEAD":
             method = "GET"
-        if _origin(target) != _origin(url):
+        if _origin(following) != (scheme, host, port):
             headers = {k: v for k, v in headers.items() if k.lower() not in ("authorization", "cookie",
                                                                                 "proxy-authorization")}
         url = target
 
 
-def _origin(url: str) -> tuple[str, str, int]:
-    parts = urlsplit(url)
+def _origin(parts: SplitResult) -> tuple[str, str, int]:
     scheme = parts.scheme.lower()
     return scheme, (parts.hostname or "").lower(), parts.port or (443 if scheme == "https" else 80)
 

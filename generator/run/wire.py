@@ -165,8 +165,8 @@ def current_exchange() -> Exchange | None:
 
 def load_aiohttp() -> None:
     """aiohttp, imported without loading the system's trust store into the two default TLS contexts its
-    connector makes at import (``aiohttp.connector._SSL_CONTEXT_*``): 35-45 ms of a run's start, on a
-    2-core machine, before the first request can go out.
+    connector makes at import (``aiohttp.connector._SSL_CONTEXT_*``): the import takes 0.070-0.072 s so,
+    0.105-0.109 s otherwise, on a 2-core machine, before the first request can go out (README: Speed).
 
     No session here uses those contexts: ``_ssl`` gives every connector either False (no verification,
     where a trust store is never consulted) or a context of ours (``tls.default_context`` loads certifi's

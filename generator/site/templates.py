@@ -13,11 +13,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from generator.format.cache import template_cache
 from generator.format.model import CheckSpec
 from generator.format.options import format_duration
 from generator.links import alert_anchor
 from generator.run.kinds import KINDS
-from generator.format.cache import template_cache
 from generator.site.slots import slot
 
 __all__ = ["TEMPLATES", "ASSETS", "THEME_TEMPLATES", "environment"]
